@@ -1,0 +1,181 @@
+package org.pepsal.proxy.cli;
+
+import ch.qos.logback.classic.Level;
+import org.pepsal.proxy.options.ProxySettings;
+import org.pepsal.proxy.relay.PepsalProxy;
+import org.pepsal.proxy.socket.LegOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar pepsal-proxy.jar [options]}: the original's options and defaults, plus the new ones. */
+@Command(name = "pepsal", mixinStandardHelpOptions = true, versionProvider = PepsalMain.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "TCP-splitting Performance Enhancing Proxy for satellite links. Netfilter's TPROXY target "
+                + "diverts new TCP connections to this listener; each is split into a client leg and a server leg.")
+public final class PepsalMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PepsalMain.class);
+
+    @Option(names = {"-p", "--port"}, defaultValue = "5000", description = "Listening port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-a", "--address"}, description = "Listening address (default: every IPv4 and IPv6 address).")
+    InetAddress address;
+
+    @Option(names = {"-c", "--conns"}, defaultValue = "2112",
+            description = "Maximum simultaneous connections; one more is reset (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = {"-g", "--gc-interval"}, defaultValue = "54000", paramLabel = "SECONDS",
+            description = "Garbage collector period (default ${DEFAULT-VALUE} s).")
+    long gcInterval;
+
+    @Option(names = {"-t", "--pending-lifetime"}, defaultValue = "18000", paramLabel = "SECONDS",
+            description = "Age after which the collector resets a PENDING connection (default ${DEFAULT-VALUE} s).")
+    long pendingLifetime;
+
+    @Option(names = {"-l", "--logfile"}, paramLabel = "FILE",
+            description = "Write the connection table to FILE periodically (and on SIGUSR1).")
+    Path tableLog;
+
+    @Option(names = "--log-interval", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Period of the connection-table log (default ${DEFAULT-VALUE} s).")
+    double tableLogInterval;
+
+    @Option(names = "--flow-log", paramLabel = "FILE",
+            description = "Append one JSON line per closed connection: endpoints, times, bytes, close reason, "
+                    + "TCP_INFO of both legs.")
+    Path flowLog;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log every connection event (debug level).")
+    boolean verbose;
+
+    @Option(names = {"-f", "--fastopen"}, description = "TCP Fast Open on the listener and on connect.")
+    boolean fastOpen;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Relay event-loop threads (default: one per core).")
+    Integer threads;
+
+    @Option(names = "--splice", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Zero-copy relay with splice(2) (default: copy through user space).")
+    boolean splice;
+
+    @Option(names = "--client-cc", paramLabel = "ALGO",
+            description = "Congestion control of the client leg (the accepted connection).")
+    String clientCc;
+
+    @Option(names = "--server-cc", paramLabel = "ALGO",
+            description = "Congestion control of the server leg (the connection to the server).")
+    String serverCc;
+
+    @Option(names = "--client-sndbuf", defaultValue = "0", paramLabel = "BYTES",
+            description = "Client-leg send buffer; 0 keeps kernel autotuning (default).")
+    int clientSndbuf;
+
+    @Option(names = "--client-rcvbuf", defaultValue = "0", paramLabel = "BYTES",
+            description = "Client-leg receive buffer; 0 keeps kernel autotuning (default).")
+    int clientRcvbuf;
+
+    @Option(names = "--server-sndbuf", defaultValue = "0", paramLabel = "BYTES",
+            description = "Server-leg send buffer; 0 keeps kernel autotuning (default).")
+    int serverSndbuf;
+
+    @Option(names = "--server-rcvbuf", defaultValue = "0", paramLabel = "BYTES",
+            description = "Server-leg receive buffer; 0 keeps kernel autotuning (default).")
+    int serverRcvbuf;
+
+    @Option(names = "--nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TCP_NODELAY on both legs (default: on; the relay already writes in large chunks).")
+    boolean noDelay;
+
+    @Option(names = "--quickack", description = "TCP_QUICKACK on both legs, renewed after every read.")
+    boolean quickAck;
+
+    @Option(names = "--connect-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Upstream connect timeout; 0 leaves it to the kernel's SYN retries (default).")
+    double connectTimeout;
+
+    @Option(names = "--drain-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long open connections may finish before they are reset (default ${DEFAULT-VALUE} s).")
+    double drainTimeout;
+
+    @Option(names = "--relay-buffer", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Bytes queued for one leg before reading the other pauses (default ${DEFAULT-VALUE}).")
+    int relayBuffer;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code: 0 after a clean stop, 1 on failure, 2 on bad usage. */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new PepsalMain());
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cl.getErr().println("pepsal: " + e.getMessage());
+                cl.usage(cl.getErr());
+                return CommandLine.ExitCode.USAGE;
+            }
+            cl.getErr().println("pepsal: " + e.getMessage());
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    ProxySettings settings() {
+        return new ProxySettings(address, port, maxConnections, Duration.ofSeconds(gcInterval),
+                Duration.ofSeconds(pendingLifetime), tableLog, seconds(tableLogInterval, "--log-interval"), flowLog,
+                fastOpen, threads != null ? threads : Runtime.getRuntime().availableProcessors(), splice,
+                new LegOptions(clientCc, noDelay, clientSndbuf, clientRcvbuf, quickAck),
+                new LegOptions(serverCc, noDelay, serverSndbuf, serverRcvbuf, quickAck),
+                seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer);
+    }
+
+    private static Duration seconds(double value, String option) {
+        if (value < 0 || Double.isNaN(value)) {
+            throw new IllegalArgumentException(option + " must be >= 0, not " + value);
+        }
+        return Duration.ofNanos((long) (value * 1e9));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (verbose) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+        ProxySettings settings = settings();
+        PepsalProxy proxy;
+        try {
+            proxy = PepsalProxy.start(settings);
+        } catch (PepsalProxy.StartupException e) {
+            LOG.error(e.getMessage());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        Signal.handle(new Signal("USR1"), signal -> proxy.logTable());
+        stop.await();
+        proxy.drain(settings.drainTimeout());
+        proxy.close();
+        return 0;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = PepsalMain.class.getPackage().getImplementationVersion();
+            return new String[] {"pepsal-proxy " + (version != null ? version : "(development build)")};
+        }
+    }
+}

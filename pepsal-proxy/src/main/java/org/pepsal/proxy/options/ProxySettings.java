@@ -1,0 +1,52 @@
+package org.pepsal.proxy.options;
+
+import org.pepsal.proxy.socket.LegOptions;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the proxy runs with, validated. The client leg is the accepted connection (at a ground-station
+ * gateway: the satellite side), the server leg the one the proxy opens to the real server.
+ *
+ * @param address       listening address; null listens on every IPv4 and IPv6 address
+ * @param connectTimeout upstream connect timeout; zero leaves it to the kernel's SYN retries
+ * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
+ */
+public record ProxySettings(
+        InetAddress address,
+        int port,
+        int maxConnections,
+        Duration gcInterval,
+        Duration pendingLifetime,
+        Path tableLog,
+        Duration tableLogInterval,
+        Path flowLog,
+        boolean fastOpen,
+        int eventLoopThreads,
+        boolean splice,
+        LegOptions clientLeg,
+        LegOptions serverLeg,
+        Duration connectTimeout,
+        Duration drainTimeout,
+        int relayBuffer) {
+
+    public ProxySettings {
+        require(port > 0 && port < 65536, "port must be 1..65535, not " + port);
+        require(maxConnections > 0, "maximum connections must be >= 1, not " + maxConnections);
+        require(!gcInterval.isNegative() && !gcInterval.isZero(), "gc interval must be > 0");
+        require(!pendingLifetime.isNegative() && !pendingLifetime.isZero(), "pending lifetime must be > 0");
+        require(!tableLogInterval.isNegative() && !tableLogInterval.isZero(), "log interval must be > 0");
+        require(eventLoopThreads > 0, "event-loop threads must be >= 1, not " + eventLoopThreads);
+        require(!connectTimeout.isNegative(), "connect timeout must be >= 0");
+        require(!drainTimeout.isNegative(), "drain timeout must be >= 0");
+        require(relayBuffer >= 16 * 1024, "relay buffer must be >= 16384 bytes, not " + relayBuffer);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

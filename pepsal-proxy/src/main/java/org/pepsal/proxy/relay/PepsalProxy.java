@@ -1,0 +1,278 @@
+package org.pepsal.proxy.relay;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import org.pepsal.proxy.options.ProxySettings;
+import org.pepsal.proxy.socket.LegConfigurer;
+import org.pepsal.proxy.socket.NativeSockets;
+import org.pepsal.proxy.table.ConnectionEntry;
+import org.pepsal.proxy.table.ConnectionTable;
+import org.pepsal.proxy.table.FlowLog;
+import org.pepsal.proxy.table.TableLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy process. The original's threads map onto Netty like this: the listener thread is the accept loop
+ * (one event loop that owns the listening sockets); the poller and the worker pool are the worker event loops
+ * (each connection's two legs live on one of them, so relaying needs no queue and no locks); the timer
+ * scheduler is scheduled tasks on the accept loop (garbage collector, table log).
+ */
+public final class PepsalProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PepsalProxy.class);
+
+    private final ProxySettings settings;
+    private final ConnectionTable table;
+    private final ProxyCounters counters = new ProxyCounters();
+    private final EventLoopGroup acceptLoop;
+    private final EventLoopGroup workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final FlowLog flowLog;
+    private final TableLog tableLog;
+
+    private PepsalProxy(ProxySettings settings) throws IOException {
+        this.settings = settings;
+        this.table = new ConnectionTable(settings.maxConnections());
+        this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
+        this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
+        this.acceptLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), EpollIoHandler.newFactory());
+    }
+
+    /** Starts listening; fails with a message that says what to fix. */
+    public static PepsalProxy start(ProxySettings settings) throws IOException {
+        if (!Epoll.isAvailable()) {
+            throw new StartupException("epoll is not available: " + Epoll.unavailabilityCause().getMessage());
+        }
+        for (Path log : new Path[] {settings.tableLog(), settings.flowLog()}) {
+            if (log != null && log.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(log.toAbsolutePath().getParent());
+            }
+        }
+        PepsalProxy proxy = new PepsalProxy(settings);
+        try {
+            proxy.bind();
+            proxy.schedule();
+        } catch (RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+        return proxy;
+    }
+
+    private void bind() {
+        ProxyServices services = new ProxyServices(settings, table, flowLog,
+                new LegConfigurer("client", settings.clientLeg()), new LegConfigurer("server", settings.serverLeg()),
+                counters);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptLoop, workers)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SplitConnection.waterMark(settings.relayBuffer()))
+                .handler(new AcceptErrorHandler())
+                .childHandler(new ChannelInitializer<EpollSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollSocketChannel channel) {
+                        channel.pipeline().addLast("splitter", new Splitter(services));
+                    }
+                });
+        if (settings.splice()) {
+            bootstrap.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+        }
+        for (InetSocketAddress address : listenAddresses()) {
+            boolean ipv6 = address.getAddress() instanceof Inet6Address;
+            bootstrap.channelFactory(() -> newListener(ipv6));
+            try {
+                Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+                listeners.add(channel);
+                LOG.info("PEPsal listening on {} (transparent)", channel.localAddress());
+            } catch (RuntimeException e) {
+                if (settings.address() == null && ipv6 && isAddressFamilyUnsupported(e)) {
+                    LOG.warn("IPv6 is not available here; listening on IPv4 only");
+                    continue;
+                }
+                throw bindFailure(address, e);
+            }
+        }
+    }
+
+    private List<InetSocketAddress> listenAddresses() {
+        if (settings.address() != null) {
+            return List.of(new InetSocketAddress(settings.address(), settings.port()));
+        }
+        try {
+            return List.of(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), settings.port()),
+                    new InetSocketAddress(InetAddress.getByName("::"), settings.port()));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private EpollServerSocketChannel newListener(boolean ipv6) {
+        EpollServerSocketChannel channel =
+                new EpollServerSocketChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+        try {
+            channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+        } catch (RuntimeException e) {
+            channel.unsafe().closeForcibly();
+            throw new StartupException("the kernel refused IP_TRANSPARENT (" + RelayHandler.describe(e)
+                    + "): the proxy needs CAP_NET_ADMIN; run it as root or grant the capability "
+                    + "(setcap cap_net_admin+ep, or AmbientCapabilities=CAP_NET_ADMIN under systemd)");
+        }
+        if (ipv6) {
+            NativeSockets.setIpv6Only(channel.fd().intValue());
+        }
+        if (settings.fastOpen()) {
+            try {
+                channel.config().setOption(EpollChannelOption.TCP_FASTOPEN, 256);
+            } catch (RuntimeException e) {
+                LOG.warn("TCP Fast Open refused on the listener ({}); continuing without it", RelayHandler.describe(e));
+            }
+        }
+        if (settings.clientLeg().receiveBuffer() > 0) {
+            // Accepted sockets inherit it, and the window scale is fixed at the handshake.
+            channel.config().setReceiveBufferSize(settings.clientLeg().receiveBuffer());
+        }
+        return channel;
+    }
+
+    private static boolean isAddressFamilyUnsupported(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Address family not supported")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private RuntimeException bindFailure(InetSocketAddress address, RuntimeException e) {
+        if (e instanceof StartupException) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return new StartupException("port " + address.getPort() + " is already in use on "
+                        + address.getAddress().getHostAddress() + " (is another proxy running? choose one with -p)");
+            }
+            if (t instanceof StartupException startup) {
+                return startup;
+            }
+        }
+        return new StartupException("cannot listen on " + address + ": " + RelayHandler.describe(e));
+    }
+
+    private void schedule() {
+        var loop = acceptLoop.next();
+        long gcSeconds = settings.gcInterval().toSeconds();
+        loop.scheduleAtFixedRate(this::collectGarbage, gcSeconds, gcSeconds, TimeUnit.SECONDS);
+        if (tableLog != null) {
+            long logMillis = settings.tableLogInterval().toMillis();
+            loop.scheduleAtFixedRate(this::logTable, logMillis, logMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void collectGarbage() {
+        int collected = table.collectPending(settings.pendingLifetime(), Instant.now());
+        if (collected > 0) {
+            counters.pendingCollected.add(collected);
+            LOG.info("garbage collector: reset {} connection(s) pending longer than {} s", collected,
+                    settings.pendingLifetime().toSeconds());
+        }
+    }
+
+    /** Writes the connection table to the log file (periodically, and on SIGUSR1). */
+    public void logTable() {
+        if (tableLog == null) {
+            return;
+        }
+        List<ConnectionEntry> entries = table.entries();
+        CompletableFuture.allOf(entries.stream().map(e -> e.handle().refreshCounters())
+                        .toArray(CompletableFuture[]::new))
+                .orTimeout(5, TimeUnit.SECONDS)
+                .whenCompleteAsync((ignored, error) -> {
+                    try {
+                        tableLog.write(entries, Instant.now());
+                    } catch (RuntimeException e) {
+                        LOG.warn(e.getMessage());
+                    }
+                }, acceptLoop.next());
+    }
+
+    public ConnectionTable table() {
+        return table;
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Stops accepting, lets open connections finish for up to {@code grace}, then resets whatever is left.
+     */
+    public void drain(Duration grace) {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        LOG.info("stopped accepting; draining {} connection(s) for up to {} s", table.size(), grace.toSeconds());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (table.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<ConnectionEntry> left = table.entries();
+        if (!left.isEmpty()) {
+            LOG.info("grace period over: resetting {} connection(s)", left.size());
+            left.forEach(e -> e.handle().abort("proxy shutting down"));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close();
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (flowLog != null) {
+            flowLog.close();
+        }
+        LOG.info("stopped: {}", counters);
+    }
+
+    /** A start-up failure with a message meant for the operator. */
+    public static final class StartupException extends RuntimeException {
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}

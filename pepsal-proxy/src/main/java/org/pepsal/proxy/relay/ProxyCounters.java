@@ -1,0 +1,44 @@
+package org.pepsal.proxy.relay;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Event counts since start, for the log at shutdown and for metrics. */
+public final class ProxyCounters {
+    final LongAdder accepted = new LongAdder();
+    final LongAdder connected = new LongAdder();
+    final LongAdder overLimit = new LongAdder();
+    final LongAdder connectFailed = new LongAdder();
+    final LongAdder aborted = new LongAdder();
+    final LongAdder pendingCollected = new LongAdder();
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    public long connected() {
+        return connected.sum();
+    }
+
+    public long overLimit() {
+        return overLimit.sum();
+    }
+
+    public long connectFailed() {
+        return connectFailed.sum();
+    }
+
+    public long aborted() {
+        return aborted.sum();
+    }
+
+    public long pendingCollected() {
+        return pendingCollected.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "accepted=" + accepted() + " connected=" + connected() + " overLimit=" + overLimit()
+                + " connectFailed=" + connectFailed() + " aborted=" + aborted()
+                + " pendingCollected=" + pendingCollected();
+    }
+}

@@ -1,0 +1,11 @@
+package org.pepsal.proxy.relay;
+
+import org.pepsal.proxy.options.ProxySettings;
+import org.pepsal.proxy.socket.LegConfigurer;
+import org.pepsal.proxy.table.ConnectionTable;
+import org.pepsal.proxy.table.FlowLog;
+
+/** What every split connection shares: settings, the table, the flow log (may be null), legs, counters. */
+record ProxyServices(ProxySettings settings, ConnectionTable table, FlowLog flowLog, LegConfigurer clientLeg,
+                     LegConfigurer serverLeg, ProxyCounters counters) {
+}

@@ -1,0 +1,71 @@
+package org.pepsal.proxy.relay;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.pepsal.proxy.socket.LegConfigurer;
+
+/**
+ * Relays one direction: what this leg reads is written to the peer leg. Backpressure is end to end: when the
+ * peer cannot take more (its write buffer is above the high watermark) this leg stops reading, and it reads
+ * again when the peer has drained. In splice mode the kernel moves the bytes and this handler only sees the
+ * end of the stream and errors.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+    private final SplitConnection connection;
+    private final Direction direction;
+    private final Channel peer;
+    private final LegConfigurer leg;
+
+    RelayHandler(SplitConnection connection, Direction direction, Channel peer, LegConfigurer leg) {
+        this.connection = connection;
+        this.direction = direction;
+        this.peer = peer;
+        this.leg = leg;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        peer.write(msg, peer.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        leg.renewQuickAck((AbstractEpollStreamChannel) ctx.channel());
+    }
+
+    /** This leg drained below its low watermark: the peer leg, which feeds it, may read again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            peer.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownEvent.INSTANCE) {
+            connection.inputEnded(direction);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        connection.abort(direction.sourceLeg() + " leg: " + describe(cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.abort(direction.sourceLeg() + " leg closed");
+    }
+
+    static String describe(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,251 @@
+package org.pepsal.proxy.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import org.pepsal.proxy.socket.NativeSockets;
+import org.pepsal.proxy.socket.TcpInfo;
+import org.pepsal.proxy.table.ConnectionEntry;
+import org.pepsal.proxy.table.ConnectionHandle;
+import org.pepsal.proxy.table.ConnectionState;
+import org.pepsal.proxy.table.FlowKey;
+import org.pepsal.proxy.table.FlowRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.Inet6Address;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One split connection: the accepted client leg and the server leg the proxy opens from the client's own
+ * address. Both legs live on the client leg's event loop, so every method here runs on that one thread and
+ * needs no locks. It carries half-closes across (a FIN on one leg becomes a FIN on the other once the data
+ * before it is written) and resets (a reset or error on one leg resets the other).
+ */
+final class SplitConnection implements ConnectionHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitConnection.class);
+
+    private final ProxyServices services;
+    private final EpollSocketChannel client;
+    private final FlowKey key;
+    private final Splitter splitter;
+    private ConnectionEntry entry;
+    private EpollSocketChannel server;
+    private boolean clientToServerDone;
+    private boolean serverToClientDone;
+    private boolean finished;
+
+    SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter) {
+        this.services = services;
+        this.client = client;
+        this.key = key;
+        this.splitter = splitter;
+    }
+
+    /** Opens the server leg: bound to the client's address (IP_TRANSPARENT), connecting to the original destination. */
+    void start(ConnectionEntry admitted) {
+        this.entry = admitted;
+        services.clientLeg().applySocket(client);
+        var settings = services.settings();
+        SocketProtocolFamily family = key.server().getAddress() instanceof Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(client.eventLoop())
+                .channelFactory(() -> newServerLeg(family))
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
+        ChannelFuture connect = bootstrap.connect(key.server(), key.client());
+        server = (EpollSocketChannel) connect.channel();
+        connect.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                connected();
+            } else {
+                services.counters().connectFailed.increment();
+                abortWith("connect to " + FlowKey.format(key.server()) + " failed: " + RelayHandler.describe(f.cause()));
+            }
+        });
+    }
+
+    private EpollSocketChannel newServerLeg(SocketProtocolFamily family) {
+        EpollSocketChannel channel = new EpollSocketChannel(family);
+        channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+        // Two connections from one client port to two servers need the same local address:port twice.
+        channel.config().setReuseAddress(true);
+        if (services.settings().fastOpen()) {
+            channel.config().setOption(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
+        }
+        if (services.settings().splice()) {
+            channel.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
+        }
+        services.serverLeg().applySocket(channel);
+        return channel;
+    }
+
+    static WriteBufferWaterMark waterMark(int relayBuffer) {
+        return new WriteBufferWaterMark(relayBuffer / 2, relayBuffer);
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        return waterMark(services.settings().relayBuffer());
+    }
+
+    private void connected() {
+        if (finished) {
+            return;
+        }
+        services.counters().connected.increment();
+        entry.connected(Instant.now());
+        services.clientLeg().applyConnected(client);
+        services.serverLeg().applyConnected(server);
+        client.pipeline().replace(splitter, "relay",
+                new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg()));
+        if (services.settings().splice()) {
+            client.config().setAutoRead(true);
+            server.config().setAutoRead(true);
+            splice(client, server);
+            splice(server, client);
+        } else {
+            client.config().setAutoRead(true);
+            server.config().setAutoRead(true);
+        }
+    }
+
+    private void splice(AbstractEpollStreamChannel from, AbstractEpollStreamChannel to) {
+        from.spliceTo(to, Integer.MAX_VALUE).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                abortWith("splice " + (from == client ? "client" : "server") + " leg: "
+                        + RelayHandler.describe(f.cause()));
+            }
+        });
+    }
+
+    /**
+     * The leg a direction reads from has ended (FIN). Once everything read before it is written, the FIN is
+     * passed on by shutting down the other leg's output; that leg can still send the other way.
+     */
+    void inputEnded(Direction direction) {
+        if (finished) {
+            return;
+        }
+        entry.state(ConnectionState.CLOSING);
+        AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
+        target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture written) -> {
+            if (!written.isSuccess() || finished) {
+                return;
+            }
+            target.shutdownOutput().addListener((ChannelFuture shut) -> {
+                if (direction == Direction.CLIENT_TO_SERVER) {
+                    clientToServerDone = true;
+                } else {
+                    serverToClientDone = true;
+                }
+                if (clientToServerDone && serverToClientDone) {
+                    finish("closed by both ends", false);
+                }
+            });
+        });
+    }
+
+    /** Ends the connection with a reset on both legs; callable from any thread. */
+    @Override
+    public void abort(String reason) {
+        if (client.eventLoop().inEventLoop()) {
+            abortWith(reason);
+        } else {
+            client.eventLoop().execute(() -> abortWith(reason));
+        }
+    }
+
+    private void abortWith(String reason) {
+        if (entry == null || finished) {
+            return;
+        }
+        services.counters().aborted.increment();
+        LOG.debug("{}: reset ({})", key, reason);
+        finish(reason, true);
+    }
+
+    private void finish(String reason, boolean reset) {
+        finished = true;
+        TcpInfo clientInfo = tcpInfo(client);
+        TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server) : null;
+        if (reset) {
+            reset(client);
+            if (server != null) {
+                reset(server);
+            }
+        } else {
+            client.close();
+            server.close();
+        }
+        services.table().remove(entry);
+        if (services.flowLog() != null) {
+            services.flowLog().append(record(reason, clientInfo, serverInfo, Instant.now()));
+        }
+    }
+
+    private FlowRecord record(String reason, TcpInfo clientInfo, TcpInfo serverInfo, Instant closed) {
+        Instant connectedAt = entry.connectedTime();
+        return new FlowRecord(entry.index(), FlowKey.format(key.client()), FlowKey.format(key.server()),
+                entry.synTime().toString(), connectedAt == null ? null : connectedAt.toString(), closed.toString(),
+                Duration.between(entry.synTime(), closed).toMillis(),
+                clientInfo == null ? 0 : clientInfo.bytesReceived(),
+                serverInfo == null ? 0 : serverInfo.bytesReceived(), reason, clientInfo, serverInfo);
+    }
+
+    /** Closes a channel with SO_LINGER 0, which makes the kernel send a reset instead of a FIN. */
+    static void reset(Channel channel) {
+        if (channel.isOpen()) {
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException ignored) {
+                // The socket is already gone; closing is all that is left.
+            }
+        }
+        channel.close();
+    }
+
+    private static TcpInfo tcpInfo(EpollSocketChannel channel) {
+        if (channel == null || !channel.isOpen()) {
+            return null;
+        }
+        try {
+            return NativeSockets.tcpInfo(channel.fd().intValue());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> refreshCounters() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        client.eventLoop().execute(() -> {
+            if (!finished) {
+                TcpInfo clientInfo = tcpInfo(client);
+                TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server) : null;
+                long idleMs = Math.min(clientInfo == null ? Long.MAX_VALUE : clientInfo.lastDataRecvMs(),
+                        serverInfo == null ? Long.MAX_VALUE : serverInfo.lastDataRecvMs());
+                boolean anyData = (clientInfo != null && clientInfo.bytesReceived() > 0)
+                        || (serverInfo != null && serverInfo.bytesReceived() > 0);
+                entry.counters(clientInfo == null ? 0 : clientInfo.bytesReceived(),
+                        serverInfo == null ? 0 : serverInfo.bytesReceived(),
+                        anyData ? Instant.now().minusMillis(idleMs) : null);
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+}

@@ -1,0 +1,92 @@
+package org.pepsal.proxy.socket;
+
+import jnr.constants.platform.Errno;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.byref.IntByReference;
+
+import java.nio.charset.StandardCharsets;
+
+/** The few socket calls Netty lacks (TCP_CONGESTION, full TCP_INFO, IPV6_V6ONLY), made on a channel's fd. */
+public final class NativeSockets {
+    private static final int IPPROTO_TCP = 6;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int TCP_INFO = 11;
+    private static final int TCP_CONGESTION = 13;
+    private static final int IPV6_V6ONLY = 26;
+    private static final int TCP_INFO_MAX = 256;
+
+    public interface LibC {
+        @SaveError
+        int setsockopt(int fd, int level, int option, byte[] value, int length);
+
+        @SaveError
+        int getsockopt(int fd, int level, int option, byte[] value, IntByReference length);
+    }
+
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+
+    private NativeSockets() {
+    }
+
+    /** Sets the congestion control of one socket (as root any the kernel has; otherwise only allowed ones). */
+    public static void setCongestionControl(int fd, String algorithm) {
+        byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
+        if (LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, name.length) != 0) {
+            throw failure("TCP_CONGESTION=" + algorithm);
+        }
+    }
+
+    public static String congestionControl(int fd) {
+        byte[] value = new byte[16];
+        IntByReference length = new IntByReference(value.length);
+        if (LIBC.getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, value, length) != 0) {
+            throw failure("TCP_CONGESTION");
+        }
+        int end = 0;
+        while (end < length.intValue() && value[end] != 0) {
+            end++;
+        }
+        return new String(value, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    /** Reads the kernel's TCP_INFO for a connected socket. */
+    public static TcpInfo tcpInfo(int fd) {
+        byte[] buffer = new byte[TCP_INFO_MAX];
+        IntByReference length = new IntByReference(buffer.length);
+        if (LIBC.getsockopt(fd, IPPROTO_TCP, TCP_INFO, buffer, length) != 0) {
+            throw failure("TCP_INFO");
+        }
+        return TcpInfo.parse(buffer, length.intValue());
+    }
+
+    /** Makes an IPv6 socket refuse IPv4-mapped traffic, so the IPv4 listener gets IPv4 connections. */
+    public static void setIpv6Only(int fd) {
+        byte[] one = {1, 0, 0, 0};
+        if (LIBC.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, one.length) != 0) {
+            throw failure("IPV6_V6ONLY");
+        }
+    }
+
+    private static NativeSocketException failure(String what) {
+        int errno = jnr.ffi.Runtime.getRuntime(LIBC).getLastError();
+        Errno known = Errno.valueOf(errno);
+        String description = known == null || known == Errno.__UNKNOWN_CONSTANT__
+                ? "errno " + errno : known.name() + " (" + known.description() + ")";
+        return new NativeSocketException(what + ": " + description, errno);
+    }
+
+    /** A failed socket call, with its errno. */
+    public static final class NativeSocketException extends RuntimeException {
+        private final int errno;
+
+        NativeSocketException(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.pepsal.proxy.table;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Every split connection the proxy holds, keyed by its 4-tuple, with a hard limit on their number. */
+public final class ConnectionTable {
+    private final int maxConnections;
+    private final ConcurrentHashMap<FlowKey, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong nextIndex = new AtomicLong();
+
+    public ConnectionTable(int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maximum connections must be >= 1");
+        }
+        this.maxConnections = maxConnections;
+    }
+
+    /** Why a connection could not enter the table. */
+    public enum Refusal { OVER_LIMIT, DUPLICATE }
+
+    /** The outcome of {@link #open}: an entry, or the reason there is none. */
+    public record Admission(ConnectionEntry entry, Refusal refusal) {
+    }
+
+    /** Adds a PENDING entry unless the table is full or the 4-tuple is already present. */
+    public Admission open(FlowKey key, ConnectionHandle handle, Instant synTime) {
+        if (size.incrementAndGet() > maxConnections) {
+            size.decrementAndGet();
+            return new Admission(null, Refusal.OVER_LIMIT);
+        }
+        ConnectionEntry entry = new ConnectionEntry(nextIndex.incrementAndGet(), key, synTime, handle);
+        if (entries.putIfAbsent(key, entry) != null) {
+            size.decrementAndGet();
+            return new Admission(null, Refusal.DUPLICATE);
+        }
+        return new Admission(entry, null);
+    }
+
+    /** Takes a closed connection out of the table. */
+    public void remove(ConnectionEntry entry) {
+        entry.state(ConnectionState.CLOSED);
+        if (entries.remove(entry.key(), entry)) {
+            size.decrementAndGet();
+        }
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** A snapshot, in the order the connections arrived. */
+    public List<ConnectionEntry> entries() {
+        return entries.values().stream().sorted(Comparator.comparingLong(ConnectionEntry::index)).toList();
+    }
+
+    /**
+     * The garbage collector: aborts PENDING entries whose SYN is older than {@code lifetime} (connections to
+     * servers that never answered). Returns how many it collected.
+     */
+    public int collectPending(Duration lifetime, Instant now) {
+        int collected = 0;
+        for (ConnectionEntry entry : entries.values()) {
+            if (entry.state() == ConnectionState.PENDING && entry.synTime().plus(lifetime).isBefore(now)) {
+                entry.handle().abort("pending longer than " + lifetime.toSeconds() + " s");
+                collected++;
+            }
+        }
+        return collected;
+    }
+}
