@@ -249,7 +249,8 @@ class ProxyLifecycleTest {
             assertEchoes(client, "hello");
             clientEndpoint = Net.endpoint((InetSocketAddress) client.getLocalAddress());
             String expectedHeader = "[1] Proxy " + clientEndpoint + " <-> " + net.serverEnd().ipv4() + ":" + ECHO_PORT;
-            String dump = awaitDump(table, expectedHeader);
+            // The first dumps may predate the echo; wait for one taken after it.
+            String dump = awaitDump(table, "    Bytes: 5 from client, 5 from server");
             List<String> lines = dump.lines().toList();
             int at = lines.indexOf(expectedHeader);
             assertThat(lines.get(0)).matches("=== \\[\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\] ===");
