@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -DskipTests package
-classpath=$(mvn -B -q -pl testbed dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+classpath=$(cat testbed/target/classpath.txt)
 ulimit -n 1048576 2>/dev/null || true
 exec java -Dpepsal.jar=pepsal-proxy/target/pepsal-proxy.jar -cp "testbed/target/classes:$classpath" \
   org.pepsal.testbed.bench.ProxyBenchmark "$@"

@@ -44,7 +44,7 @@ public final class Iperf3 {
      */
     public static Result run(Host client, Host server, String serverAddress, int port, Transfer transfer, Path workDir) {
         ManagedProcess listener = server.start("iperf3-server",
-                List.of("iperf3", "-s", "-1", "-p", Integer.toString(port)), workDir.resolve("iperf3-server.log"));
+                List.of("iperf3", "-s", "-1", "--forceflush", "-p", Integer.toString(port)), workDir.resolve("iperf3-server.log"));
         try {
             awaitListening(listener);
             List<String> command = new ArrayList<>(List.of("iperf3", "-c", serverAddress, "-p", Integer.toString(port),
