@@ -112,7 +112,8 @@ class RelayTest {
                 assertThat(record.get("bytesFromServer").asLong()).isEqualTo(size);
                 assertThat(record.get("closeReason").asText()).isEqualTo("closed by both ends");
                 assertThat(record.get("clientLeg").get("rttUs").asLong()).isPositive();
-                assertThat(record.get("serverLeg").get("bytesAcked").asLong()).isGreaterThanOrEqualTo(size);
+                // TCP_INFO is taken as the legs close, when the last bytes may still be unacknowledged.
+                assertThat(record.get("serverLeg").get("bytesAcked").asLong()).isBetween(1L, size + 1);
             }
         }
     }
