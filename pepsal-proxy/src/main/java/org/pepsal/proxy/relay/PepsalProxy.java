@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -59,8 +58,8 @@ public final class PepsalProxy implements AutoCloseable {
         this.table = new ConnectionTable(settings.maxConnections());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
-        this.acceptLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), EpollIoHandler.newFactory());
+        this.acceptLoop = new MultiThreadIoEventLoopGroup(1, KeepRegisteredIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), KeepRegisteredIoHandler.newFactory());
     }
 
     /** Starts listening; fails with a message that says what to fix. */
@@ -107,9 +106,9 @@ public final class PepsalProxy implements AutoCloseable {
         }
         for (InetSocketAddress address : listenAddresses()) {
             boolean ipv6 = address.getAddress() instanceof Inet6Address;
-            bootstrap.channelFactory(() -> newListener(ipv6));
             try {
-                Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+                Channel channel = bootstrap.clone().channelFactory(() -> newListener(ipv6)).bind(address)
+                        .syncUninterruptibly().channel();
                 listeners.add(channel);
                 LOG.info("PEPsal listening on {} (transparent)", channel.localAddress());
             } catch (RuntimeException e) {

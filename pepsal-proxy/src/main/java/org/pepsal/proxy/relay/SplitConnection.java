@@ -41,6 +41,8 @@ final class SplitConnection implements ConnectionHandle {
     private final Splitter splitter;
     private ConnectionEntry entry;
     private EpollSocketChannel server;
+    private boolean clientSentFin;
+    private boolean serverSentFin;
     private boolean clientToServerDone;
     private boolean serverToClientDone;
     private boolean finished;
@@ -112,16 +114,20 @@ final class SplitConnection implements ConnectionHandle {
         services.counters().events().connected(Duration.between(entry.synTime(), entry.connectedTime()));
         services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
+        boolean clientEnded = splitter.handOver(server);
         client.pipeline().replace(splitter, "relay",
                 new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg()));
-        if (services.settings().splice()) {
-            client.config().setAutoRead(true);
-            server.config().setAutoRead(true);
-            splice(client, server);
-            splice(server, client);
+        server.config().setAutoRead(true);
+        if (clientEnded) {
+            inputEnded(Direction.CLIENT_TO_SERVER);
         } else {
             client.config().setAutoRead(true);
-            server.config().setAutoRead(true);
+        }
+        if (services.settings().splice()) {
+            if (!clientEnded) {
+                splice(client, server);
+            }
+            splice(server, client);
         }
     }
 
@@ -143,6 +149,11 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         entry.state(ConnectionState.CLOSING);
+        if (direction == Direction.CLIENT_TO_SERVER) {
+            clientSentFin = true;
+        } else {
+            serverSentFin = true;
+        }
         AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture written) -> {
             if (!written.isSuccess() || finished) {
@@ -211,8 +222,16 @@ final class SplitConnection implements ConnectionHandle {
         return new FlowRecord(entry.index(), FlowKey.format(key.client()), FlowKey.format(key.server()),
                 entry.synTime().toString(), connectedAt == null ? null : connectedAt.toString(), closed.toString(),
                 Duration.between(entry.synTime(), closed).toMillis(),
-                clientInfo == null ? 0 : clientInfo.bytesReceived(),
-                serverInfo == null ? 0 : serverInfo.bytesReceived(), reason, clientInfo, serverInfo);
+                payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin), reason,
+                clientInfo, serverInfo);
+    }
+
+    /** The kernel counts a received FIN as one byte (it takes a sequence number); the relay did not carry it. */
+    private static long payloadReceived(TcpInfo info, boolean finReceived) {
+        if (info == null) {
+            return 0;
+        }
+        return Math.max(0, info.bytesReceived() - (finReceived ? 1 : 0));
     }
 
     /** Closes a channel with SO_LINGER 0, which makes the kernel send a reset instead of a FIN. */
@@ -249,8 +268,7 @@ final class SplitConnection implements ConnectionHandle {
                         serverInfo == null ? Long.MAX_VALUE : serverInfo.lastDataRecvMs());
                 boolean anyData = (clientInfo != null && clientInfo.bytesReceived() > 0)
                         || (serverInfo != null && serverInfo.bytesReceived() > 0);
-                entry.counters(clientInfo == null ? 0 : clientInfo.bytesReceived(),
-                        serverInfo == null ? 0 : serverInfo.bytesReceived(),
+                entry.counters(payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin),
                         anyData ? Instant.now().minusMillis(idleMs) : null);
             }
             done.complete(null);

@@ -1,14 +1,19 @@
 package org.pepsal.proxy.relay;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.pepsal.proxy.table.FlowKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The first handler of an accepted (TPROXY-diverted) connection: its local address is the original
@@ -17,6 +22,8 @@ import java.time.Instant;
 final class Splitter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
     private final ProxyServices services;
+    private final List<Object> early = new ArrayList<>();
+    private boolean endedEarly;
     private SplitConnection connection;
 
     Splitter(ProxyServices services) {
@@ -44,7 +51,38 @@ final class Splitter extends ChannelInboundHandlerAdapter {
         connection.start(admission.entry());
     }
 
-    /** Before the server leg is up nothing is read, so only errors and closes arrive here. */
+    /**
+     * Netty reads even with auto-read off when the client's FIN arrives early (EPOLLRDHUP), so what the client
+     * sent before the server leg is up is kept here (at most a socket buffer's worth) and handed on later.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        early.add(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownEvent.INSTANCE) {
+            endedEarly = true;
+        }
+    }
+
+    /** Writes what arrived early to the server leg; returns whether the client's FIN came with it. */
+    boolean handOver(Channel server) {
+        for (Object msg : early) {
+            server.write(msg, server.voidPromise());
+        }
+        early.clear();
+        server.flush();
+        return endedEarly;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (connection != null) {

@@ -1,0 +1,87 @@
+package org.pepsal.testbed.topology;
+
+import org.pepsal.proxy.rules.TproxyRules;
+
+import java.util.List;
+
+/**
+ * The smallest split: client — gateway — server on plain veth links, the gateway routing between them. With
+ * {@code divert}, the gateway's TPROXY rules hand TCP connections arriving from the client to a proxy on
+ * {@link #PROXY_PORT}; without, it only routes ("plain"), and nothing else differs.
+ */
+public final class GatewayTopology implements AutoCloseable {
+    public static final int PROXY_PORT = 5000;
+    public static final int MARK = 1;
+    public static final int ROUTING_TABLE = 100;
+
+    private final Topology topology;
+    private final Host client;
+    private final Host gateway;
+    private final Host server;
+    private final Link clientLink;
+    private final Link serverLink;
+
+    private GatewayTopology(Topology topology, Host client, Host gateway, Host server, Link clientLink,
+                            Link serverLink) {
+        this.topology = topology;
+        this.client = client;
+        this.gateway = gateway;
+        this.server = server;
+        this.clientLink = clientLink;
+        this.serverLink = serverLink;
+    }
+
+    public static GatewayTopology build(boolean divert) {
+        Topology topology = Topology.create();
+        try {
+            Host client = topology.host("client");
+            Host gateway = topology.host("gw");
+            Host server = topology.host("server");
+            Link clientLink = topology.veth(client, gateway);
+            Link serverLink = topology.veth(gateway, server);
+            topology.defaultRoute(client, clientLink);
+            topology.defaultRoute(server, serverLink);
+            topology.enableForwarding(gateway);
+            if (divert) {
+                TproxyRules rules = new TproxyRules(List.of(clientLink.deviceOf(gateway)), PROXY_PORT, MARK,
+                        ROUTING_TABLE, true);
+                for (List<String> command : rules.installCommands()) {
+                    gateway.exec(command.toArray(String[]::new));
+                }
+            }
+            return new GatewayTopology(topology, client, gateway, server, clientLink, serverLink);
+        } catch (RuntimeException e) {
+            topology.close();
+            throw e;
+        }
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public Host client() {
+        return client;
+    }
+
+    public Host gateway() {
+        return gateway;
+    }
+
+    public Host server() {
+        return server;
+    }
+
+    public Link.End clientEnd() {
+        return clientLink.endOf(client);
+    }
+
+    public Link.End serverEnd() {
+        return serverLink.endOf(server);
+    }
+
+    @Override
+    public void close() {
+        topology.close();
+    }
+}

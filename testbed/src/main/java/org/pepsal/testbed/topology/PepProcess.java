@@ -1,0 +1,97 @@
+package org.pepsal.testbed.topology;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The proxy as operators deploy it: {@code java -jar pepsal-proxy.jar}, started inside a host (the gateway),
+ * owned by the topology and stopped with it.
+ */
+public final class PepProcess {
+    /** What the jar logs once per listening socket. */
+    static final String LISTENING = "PEPsal listening on";
+
+    private final ManagedProcess process;
+
+    private PepProcess(ManagedProcess process) {
+        this.process = process;
+    }
+
+    /** The proxy jar: the {@code pepsal.jar} system property, else the reactor's build output. */
+    public static Path jar() {
+        String configured = System.getProperty("pepsal.jar");
+        List<Path> candidates = configured != null ? List.of(Path.of(configured))
+                : List.of(Path.of("pepsal-proxy/target/pepsal-proxy.jar"), Path.of("../pepsal-proxy/target/pepsal-proxy.jar"));
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("pepsal-proxy.jar not found (looked at " + candidates
+                + "); build it with `mvn package` or set -Dpepsal.jar=PATH");
+    }
+
+    /** Starts the proxy with {@code args} and waits until it listens. */
+    public static PepProcess start(Host host, Path workDir, List<String> args) {
+        return start(host, workDir, List.of(), args);
+    }
+
+    /**
+     * Starts the proxy under {@code wrapper} (e.g. {@code prlimit --nofile=64 --}) and waits until it listens on
+     * {@code expectedListeners} sockets, or fails with its log.
+     */
+    public static PepProcess start(Host host, Path workDir, List<String> wrapper, List<String> args) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+ExitOnOutOfMemoryError", "-jar", jar().toString()));
+        command.addAll(args);
+        ManagedProcess process = host.start("pepsal", command, workDir.resolve("pepsal.log"));
+        int expected = args.contains("-a") || args.stream().anyMatch(a -> a.startsWith("--address")) ? 1 : 2;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = process.output();
+            if (log.split(LISTENING, -1).length - 1 >= expected) {
+                return new PepProcess(process);
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("pepsal exited with " + process.process().exitValue() + ":\n" + log);
+            }
+            sleep(20);
+        }
+        process.stop();
+        throw new IllegalStateException("pepsal did not start listening within 30 s:\n" + process.output());
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        return process.output();
+    }
+
+    /** SIGTERM, then the exit code once it has drained and stopped. */
+    public int terminate(Duration timeout) {
+        return process.terminate(timeout);
+    }
+
+    public void stop() {
+        process.stop();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
