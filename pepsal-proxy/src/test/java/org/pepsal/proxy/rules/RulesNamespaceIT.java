@@ -232,8 +232,11 @@ class RulesNamespaceIT {
     void aLostStateFileOrAKilledProxyLeaveNothingRemoveCannotClean() throws Exception {
         String before = snapshot();
         assertThat(pepsal("rules", "install", "--iface", "opsin0").exit()).isZero();
-        Process proxy = new ProcessBuilder("ip", "netns", "exec", namespace, "java", "-jar", sharedJar.toString(),
-                "-p", "5000").redirectErrorStream(true).redirectOutput(work.resolve("proxy.log").toFile()).start();
+        // the proxy as the systemd unit runs it: user nobody, CAP_NET_ADMIN only
+        Process proxy = new ProcessBuilder("ip", "netns", "exec", namespace, "setpriv", "--reuid=nobody",
+                "--regid=nogroup", "--clear-groups", "--inh-caps=-all,+net_admin", "--ambient-caps=+net_admin",
+                "--bounding-set=-all,+net_admin", "java", "-jar", sharedJar.toString(), "-p", "5000")
+                .redirectErrorStream(true).redirectOutput(work.resolve("proxy.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             Run check;
@@ -241,7 +244,8 @@ class RulesNamespaceIT {
                 Thread.sleep(300);
                 check = pepsal("rules", "check");
             } while (check.exit() != 0 && System.nanoTime() < deadline);
-            assertThat(check.out()).contains("verdict: SYNs arriving on opsin0 reach the listener on port 5000");
+            assertThat(check.out()).as(Files.readString(work.resolve("proxy.log")))
+                    .contains("verdict: SYNs arriving on opsin0 reach the listener on port 5000");
         } finally {
             proxy.destroyForcibly(); // SIGKILL: no shutdown hook runs
             proxy.waitFor(10, TimeUnit.SECONDS);
