@@ -6,10 +6,10 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
@@ -39,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * test is skipped with the reason, except under {@code CI=true}, where it fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(DockerAvailable.class)
 class DeploymentIT {
-    private static final String BASE_IMAGE = System.getProperty("pepsal.baseImage", "pepsal-base:bookworm");
+    private static final String BASE_IMAGE = DockerAvailable.BASE_IMAGE;
     private static final String PROBE = "org.pepsal.proxy.deploy.DeployProbe";
     private static final int SERVER_PORT = 9000;
     private static final long BYTES = 8L << 20;
@@ -117,20 +118,11 @@ class DeploymentIT {
                 gatewayClientIp, gatewayClientIface, gatewayServerIp, (System.nanoTime() - start) / 1e9);
     }
 
+    /** Under CI=true {@link DockerAvailable} lets the test run whatever is missing: fail on it here. */
     private static void requireDocker() {
-        boolean ci = "true".equals(System.getenv("CI"));
-        String missing = null;
-        if (!DockerClientFactory.instance().isDockerAvailable()) {
-            missing = "no Docker daemon is reachable (start one: deploy/docker/dockerd.sh start)";
-        } else if (!DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(BASE_IMAGE).exec()
-                .stream().findAny().isPresent()) {
-            missing = "the base image " + BASE_IMAGE + " is missing (build it: deploy/docker/build-base-image.sh)";
-        }
+        String missing = DockerAvailable.missing();
         if (missing != null) {
-            if (ci) {
-                fail("CI=true, but " + missing);
-            }
-            Assumptions.abort("deployment test skipped: " + missing);
+            fail("CI=true, but " + missing);
         }
     }
 

@@ -1,11 +1,11 @@
 package org.pepsal.proxy.rules;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Needs root; skipped otherwise, except under CI=true, where it fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NeedsRoot.class)
 class RulesNamespaceIT {
     private final String namespace = String.format("ops%06x-gw", ThreadLocalRandom.current().nextInt(1 << 24));
     private final Path jar = Path.of(System.getProperty("pepsal.jar", "target/pepsal-proxy.jar")).toAbsolutePath();
@@ -47,12 +48,8 @@ class RulesNamespaceIT {
 
     @BeforeAll
     void createNamespace() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true, but the rules namespace test needs root");
-            }
-            Assumptions.abort("rules namespace test skipped: needs root (network namespaces)");
+        if (!NeedsRoot.root()) {
+            fail("CI=true, but the rules namespace test needs root");
         }
         work = Files.createTempDirectory("ops-rules-it");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
