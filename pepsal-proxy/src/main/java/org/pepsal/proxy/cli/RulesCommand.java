@@ -151,6 +151,11 @@ public final class RulesCommand implements Runnable {
             description = "Report each piece of the set-up, the forwarding sysctls, whether the proxy listens, how "
                     + "many packets were diverted, and whether SYNs reach the listener. Changes nothing.")
     static final class Check extends RuleAction {
+        @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+                description = "The proxy's metrics port: also report how many connections it accepted "
+                        + "(default: the config file's metrics-port; 0: do not ask).")
+        int metricsPort;
+
         @Override
         int act() {
             if (options.print) {
@@ -158,7 +163,7 @@ public final class RulesCommand implements Runnable {
                 return 0;
             }
             TproxyRules rules = options.interfaces.isEmpty() ? null : options.rules();
-            return options.manager(out()).check(options.backend(), rules, options.forwarding) ? 0 : 1;
+            return options.manager(out()).check(options.backend(), rules, options.forwarding, metricsPort) ? 0 : 1;
         }
     }
 }

@@ -379,6 +379,11 @@ public final class RuleManager {
      * the installation recorded in the state file is checked.
      */
     public boolean check(RuleBackend backend, TproxyRules rules, boolean forwarding) {
+        return check(backend, rules, forwarding, 0);
+    }
+
+    /** As {@link #check(RuleBackend, TproxyRules, boolean)}, also reading the proxy's metrics when the port is > 0. */
+    public boolean check(RuleBackend backend, TproxyRules rules, boolean forwarding, int metricsPort) {
         preflightPrograms(List.of());
         requireNetAdmin();
         RuleState state = RuleState.read(stateFile());
@@ -436,8 +441,23 @@ public final class RuleManager {
         }
         List<String> counters = backend.divertCounters(runner, rules);
         counters.forEach(line -> out.println("counter  " + line));
+        long diverted = counters.stream().mapToLong(RuleManager::leadingCount).sum();
+        if (metricsPort > 0) {
+            long accepted = system.acceptedByProxy(metricsPort);
+            if (accepted < 0) {
+                out.println("note     no metrics on 127.0.0.1:" + metricsPort + " (is the proxy running with "
+                        + "--metrics-port " + metricsPort + "?)");
+            } else {
+                out.println("counter  the proxy accepted " + accepted + " connection(s) since it started");
+                if (accepted == 0 && diverted > 0 && missing.isEmpty()) {
+                    out.println("MISSING  accepted connections\n         → packets are diverted but the proxy has "
+                            + "accepted none: is the listener the proxy (not another program on port " + rules.port()
+                            + "), listening on every address (no --address), with IP_TRANSPARENT?");
+                    missing.add("accepted connections");
+                }
+            }
+        }
         if (missing.isEmpty()) {
-            long diverted = counters.stream().mapToLong(RuleManager::leadingCount).sum();
             out.println("verdict: SYNs arriving on " + String.join(", ", rules.interfaces())
                     + " reach the listener on port " + rules.port() + (diverted > 0
                     ? " (" + diverted + " packets diverted so far)"

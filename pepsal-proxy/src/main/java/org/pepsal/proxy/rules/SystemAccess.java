@@ -23,6 +23,29 @@ public interface SystemAccess {
     /** Whether a TCP socket listens on the port (IPv4 or IPv6), from /proc/net/tcp and /proc/net/tcp6. */
     boolean tcpListening(int port);
 
+    /**
+     * The proxy's count of accepted connections from its metrics endpoint on 127.0.0.1:port, or -1 when it does
+     * not answer.
+     */
+    default long acceptedByProxy(int metricsPort) {
+        try {
+            var connection = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + metricsPort
+                    + "/metrics").toURL().openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(5000);
+            try (var in = connection.getInputStream()) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return text.lines().filter(l -> l.startsWith("pepsal_connections_accepted_total "))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1).strip()))
+                        .findFirst().orElse(-1);
+            } finally {
+                connection.disconnect();
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The real thing: /proc. */
     SystemAccess LOCAL = new SystemAccess() {
         private static final int CAP_NET_ADMIN = 12;

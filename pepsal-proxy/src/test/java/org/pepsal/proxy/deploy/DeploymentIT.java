@@ -97,7 +97,7 @@ class DeploymentIT {
                         // /proc/sys is read-only in a container: forwarding is set when it is created
                         .withSysctls(Map.of("net.ipv4.ip_forward", "1")))
                 .withCommand("--flow-log", "/var/log/pepsal/flows.jsonl", "--metrics-port", "9100", "-v")
-                .waitingFor(Wait.forLogMessage(".*PEPsal listening.*", 1))
+                .waitingFor(Wait.forLogMessage(".*metrics on http.*", 1))
                 .withStartupTimeout(Duration.ofSeconds(60)));
         server.start();
         client.start();
@@ -218,8 +218,9 @@ class DeploymentIT {
         assertThat(flow.get("bytesFromServer").asLong()).isEqualTo(BYTES);
 
         // the rule counted the diverted packets; the metrics counted the connection
-        ExecResult checkAfter = exec(gateway, "pepsal", "rules", "check");
-        assertThat(checkAfter.getStdout()).containsPattern("counter .* [1-9]\\d* packets diverted");
+        ExecResult checkAfter = exec(gateway, "pepsal", "rules", "check", "--metrics-port", "9100");
+        assertThat(checkAfter.getStdout()).containsPattern("counter .* [1-9]\\d* packets diverted")
+                .containsPattern("the proxy accepted [1-9]\\d* connection");
         assertThat(metric("pepsal_connections_accepted_total")).isEqualTo(acceptedBefore + 1);
         assertThat(metric("pepsal_connections_closed_total{how=\"clean\"}")).isEqualTo(cleanBefore + 1);
         assertThat(metric("pepsal_connect_latency_seconds_count")).isEqualTo(latencyBefore + 1);

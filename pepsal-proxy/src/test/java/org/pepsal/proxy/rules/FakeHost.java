@@ -24,6 +24,7 @@ final class FakeHost implements CommandRunner, SystemAccess {
     boolean netAdmin = true;
     boolean readOnlySysctl;
     boolean listening;
+    long accepted = -1;
     private final List<Step> steps;
 
     FakeHost(RuleBackend backend, TproxyRules rules) {
@@ -93,6 +94,11 @@ final class FakeHost implements CommandRunner, SystemAccess {
     @Override
     public String networkNamespaceId() {
         return "42";
+    }
+
+    @Override
+    public long acceptedByProxy(int metricsPort) {
+        return accepted;
     }
 
     @Override

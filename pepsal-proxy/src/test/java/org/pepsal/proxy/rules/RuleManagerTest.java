@@ -203,6 +203,28 @@ class RuleManagerTest {
     }
 
     @Test
+    void checkComparesDivertedPacketsWithWhatTheProxyAccepted() {
+        manager.install(backend, rules, true);
+        host.listening = true;
+        host.canned.put(List.of("iptables", "-t", "mangle", "-L", "PREROUTING", "-v", "-x", "-n"),
+                new CommandRunner.Result(0, """
+                        Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)
+                            pkts      bytes target     prot opt in     out     source               destination
+                              12      720 PEPSAL     6    --  *      *       0.0.0.0/0            0.0.0.0/0            socket --transparent /* pepsal */
+                               3      180 TPROXY     6    --  eth1   *       0.0.0.0/0            0.0.0.0/0            /* pepsal */ TPROXY redirect 0.0.0.0:5000 mark 0x1/0x1
+                        """, ""));
+        host.accepted = 0;
+        assertThat(manager.check(backend, rules, true, 9100)).isFalse();
+        assertThat(output.toString()).contains("counter  IPv4 TPROXY on eth1: 3 packets diverted")
+                .contains("the proxy accepted 0 connection(s)")
+                .contains("packets are diverted but the proxy has accepted none");
+        output.getBuffer().setLength(0);
+        host.accepted = 1;
+        assertThat(manager.check(backend, rules, true, 9100)).isTrue();
+        assertThat(output.toString()).contains("reach the listener on port 5000 (3 packets diverted so far)");
+    }
+
+    @Test
     void checkIsHappyWhenEverythingIsThereAndSomethingListens() {
         manager.install(backend, rules, true);
         host.listening = true;
