@@ -111,7 +111,7 @@ public final class PepsalProxy implements AutoCloseable {
                         .syncUninterruptibly().channel();
                 listeners.add(channel);
                 LOG.info("PEPsal listening on {} (transparent)", channel.localAddress());
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Netty rethrows the native bind error as it is, checked or not
                 if (settings.address() == null && ipv6 && isAddressFamilyUnsupported(e)) {
                     LOG.warn("IPv6 is not available here; listening on IPv4 only");
                     continue;
@@ -170,10 +170,7 @@ public final class PepsalProxy implements AutoCloseable {
         return false;
     }
 
-    private RuntimeException bindFailure(InetSocketAddress address, RuntimeException e) {
-        if (e instanceof StartupException) {
-            return e;
-        }
+    private RuntimeException bindFailure(InetSocketAddress address, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
                 return new StartupException("port " + address.getPort() + " is already in use on "
@@ -232,26 +229,30 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets open connections finish for up to {@code grace}, then resets whatever is left.
+     * Stops taking new connections (they are reset at once, so clients fail fast while the TPROXY rules still
+     * divert them here), lets open ones finish for up to {@code grace}, then resets whatever is left.
      */
     public void drain(Duration grace) {
-        for (Channel listener : listeners) {
-            listener.close().syncUninterruptibly();
-        }
+        table.close();
         LOG.info("stopped accepting; draining {} connection(s) for up to {} s", table.size(), grace.toSeconds());
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (table.size() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitEmptyTable(grace);
         List<ConnectionEntry> left = table.entries();
         if (!left.isEmpty()) {
             LOG.info("grace period over: resetting {} connection(s)", left.size());
             left.forEach(e -> e.handle().abort("proxy shutting down"));
+            awaitEmptyTable(Duration.ofSeconds(2));
+        }
+    }
+
+    private void awaitEmptyTable(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (table.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

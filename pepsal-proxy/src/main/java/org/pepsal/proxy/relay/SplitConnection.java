@@ -70,7 +70,8 @@ final class SplitConnection implements ConnectionHandle {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
         ChannelFuture connect = bootstrap.connect(key.server(), key.client());
-        server = (EpollSocketChannel) connect.channel();
+        // Without a descriptor left for the server leg, Netty hands back a placeholder channel and a failed future.
+        server = connect.channel() instanceof EpollSocketChannel opened ? opened : null;
         connect.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 connected();

@@ -44,6 +44,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
                     LOG.warn("connection limit ({}) reached: resetting {}", services.table().maxConnections(), key);
                 }
                 case DUPLICATE -> LOG.warn("{} is already in the table: resetting the new connection", key);
+                case SHUTTING_DOWN -> LOG.debug("shutting down: resetting {}", key);
             }
             SplitConnection.reset(client);
             return;

@@ -14,6 +14,7 @@ public final class ConnectionTable {
     private final ConcurrentHashMap<FlowKey, ConnectionEntry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong nextIndex = new AtomicLong();
+    private volatile boolean closed;
 
     public ConnectionTable(int maxConnections) {
         if (maxConnections < 1) {
@@ -23,14 +24,17 @@ public final class ConnectionTable {
     }
 
     /** Why a connection could not enter the table. */
-    public enum Refusal { OVER_LIMIT, DUPLICATE }
+    public enum Refusal { OVER_LIMIT, DUPLICATE, SHUTTING_DOWN }
 
     /** The outcome of {@link #open}: an entry, or the reason there is none. */
     public record Admission(ConnectionEntry entry, Refusal refusal) {
     }
 
-    /** Adds a PENDING entry unless the table is full or the 4-tuple is already present. */
+    /** Adds a PENDING entry unless the table is closed or full, or the 4-tuple is already present. */
     public Admission open(FlowKey key, ConnectionHandle handle, Instant synTime) {
+        if (closed) {
+            return new Admission(null, Refusal.SHUTTING_DOWN);
+        }
         if (size.incrementAndGet() > maxConnections) {
             size.decrementAndGet();
             return new Admission(null, Refusal.OVER_LIMIT);
@@ -41,6 +45,11 @@ public final class ConnectionTable {
             return new Admission(null, Refusal.DUPLICATE);
         }
         return new Admission(entry, null);
+    }
+
+    /** From now on every new connection is refused (the proxy is draining). */
+    public void close() {
+        closed = true;
     }
 
     /** Takes a closed connection out of the table. */

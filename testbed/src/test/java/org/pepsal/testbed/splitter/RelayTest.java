@@ -201,7 +201,7 @@ class RelayTest {
         GatewayTopology net = topology(mode);
         String secondServer = net.serverEnd().ipv4().replaceAll("\\.2$", ".3");
         net.server().exec("ip", "addr", "replace", secondServer + "/24", "dev", net.serverEnd().device());
-        int sourcePort = 41000 + mode.ordinal();
+        int sourcePort = 61000 + mode.ordinal(); // above the ephemeral range, so no other socket holds it
         String clientAddress = net.clientEnd().ipv4();
         try (ServerSocketChannel first = Net.listen(net.server(), net.serverEnd().ipv4(), SERVER_PORT);
              ServerSocketChannel second = Net.listen(net.server(), secondServer, SERVER_PORT);

@@ -1,0 +1,92 @@
+package org.pepsal.proxy.cli;
+
+import org.junit.jupiter.api.Test;
+import org.pepsal.proxy.options.ProxySettings;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PepsalMainTest {
+    private static ProxySettings parse(String... args) {
+        PepsalMain main = new PepsalMain();
+        new CommandLine(main).parseArgs(args);
+        return main.settings();
+    }
+
+    @Test
+    void defaultsAreTheOriginals() {
+        ProxySettings settings = parse();
+        assertThat(settings.port()).isEqualTo(5000);
+        assertThat(settings.address()).isNull();
+        assertThat(settings.maxConnections()).isEqualTo(2112);
+        assertThat(settings.gcInterval()).isEqualTo(Duration.ofSeconds(54000));
+        assertThat(settings.pendingLifetime()).isEqualTo(Duration.ofSeconds(18000));
+        assertThat(settings.tableLogInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.fastOpen()).isFalse();
+        assertThat(settings.splice()).isFalse();
+        assertThat(settings.clientLeg().fixedBuffers()).isFalse();
+    }
+
+    @Test
+    void originalShortOptionsAndNewPerLegOptions() {
+        ProxySettings settings = parse("-p", "6000", "-a", "::1", "-c", "10", "-g", "60", "-t", "30", "-l", "/tmp/t.log",
+                "-f", "--splice", "--client-cc", "bbr", "--server-cc", "cubic", "--client-sndbuf", "4194304",
+                "--threads", "3");
+        assertThat(settings.port()).isEqualTo(6000);
+        assertThat(settings.address().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(settings.maxConnections()).isEqualTo(10);
+        assertThat(settings.gcInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.pendingLifetime()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.tableLog()).hasToString("/tmp/t.log");
+        assertThat(settings.fastOpen()).isTrue();
+        assertThat(settings.splice()).isTrue();
+        assertThat(settings.clientLeg().congestionControl()).isEqualTo("bbr");
+        assertThat(settings.serverLeg().congestionControl()).isEqualTo("cubic");
+        assertThat(settings.clientLeg().sendBuffer()).isEqualTo(4194304);
+        assertThat(settings.clientLeg().fixedBuffers()).isTrue();
+        assertThat(settings.eventLoopThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void unknownOptionPrintsUsageAndExitsTwo() {
+        Run run = run("--bogus");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown option: '--bogus'").contains("Usage: pepsal");
+    }
+
+    @Test
+    void impossibleValueNamesTheProblemAndExitsTwo() {
+        Run run = run("-p", "70000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("port must be 1..65535, not 70000");
+        assertThat(run("-c", "0").err()).contains("maximum connections must be >= 1, not 0");
+        assertThat(run("--connect-timeout", "-1").err()).contains("--connect-timeout must be >= 0");
+    }
+
+    @Test
+    void nonNumericValueNamesTheOption() {
+        Run run = run("--conns", "many");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--conns").contains("many");
+    }
+
+    private record Run(int exitCode, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = PepsalMain.run(args);
+            return new Run(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.pepsal.proxy.table;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectionTableTest {
+    /** Records what the table asked of it. */
+    private static final class RecordingHandle implements ConnectionHandle {
+        final List<String> aborts = new ArrayList<>();
+
+        @Override
+        public void abort(String reason) {
+            aborts.add(reason);
+        }
+
+        @Override
+        public CompletableFuture<Void> refreshCounters() {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private static FlowKey key(int clientPort, String server) {
+        return new FlowKey(new InetSocketAddress("10.0.0.1", clientPort), new InetSocketAddress(server, 80));
+    }
+
+    @Test
+    void theSameClientPortToTwoServersIsTwoEntries() {
+        ConnectionTable table = new ConnectionTable(10);
+        Instant now = Instant.now();
+        assertThat(table.open(key(40000, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.open(key(40000, "10.0.1.2"), new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.size()).isEqualTo(2);
+        assertThat(table.open(key(40000, "10.0.1.2"), new RecordingHandle(), now).refusal())
+                .isEqualTo(ConnectionTable.Refusal.DUPLICATE);
+        assertThat(table.size()).isEqualTo(2);
+    }
+
+    @Test
+    void oneOverTheLimitIsRefusedAndARemovalMakesRoom() {
+        ConnectionTable table = new ConnectionTable(2);
+        Instant now = Instant.now();
+        ConnectionEntry first = table.open(key(1, "10.0.1.1"), new RecordingHandle(), now).entry();
+        table.open(key(2, "10.0.1.1"), new RecordingHandle(), now);
+        assertThat(table.open(key(3, "10.0.1.1"), new RecordingHandle(), now).refusal())
+                .isEqualTo(ConnectionTable.Refusal.OVER_LIMIT);
+        table.remove(first);
+        assertThat(first.state()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(table.open(key(3, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.entries()).extracting(e -> e.key().client().getPort()).containsExactly(2, 3);
+    }
+
+    @Test
+    void aClosedTableRefusesEverything() {
+        ConnectionTable table = new ConnectionTable(5);
+        table.close();
+        assertThat(table.open(key(1, "10.0.1.1"), new RecordingHandle(), Instant.now()).refusal())
+                .isEqualTo(ConnectionTable.Refusal.SHUTTING_DOWN);
+    }
+
+    @Test
+    void collectorAbortsOnlyOldPendingEntries() {
+        ConnectionTable table = new ConnectionTable(10);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        RecordingHandle oldPending = new RecordingHandle();
+        RecordingHandle youngPending = new RecordingHandle();
+        RecordingHandle oldConnected = new RecordingHandle();
+        table.open(key(1, "10.0.1.1"), oldPending, start);
+        table.open(key(2, "10.0.1.1"), youngPending, start.plusSeconds(50));
+        table.open(key(3, "10.0.1.1"), oldConnected, start).entry().connected(start.plusSeconds(1));
+
+        int collected = table.collectPending(Duration.ofSeconds(30), start.plusSeconds(60));
+
+        assertThat(collected).isEqualTo(1);
+        assertThat(oldPending.aborts).containsExactly("pending longer than 30 s");
+        assertThat(youngPending.aborts).isEmpty();
+        assertThat(oldConnected.aborts).isEmpty();
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests and the testbed need on a fresh Debian machine (idempotent; run as root).
+set -euo pipefail
+packages=(openjdk-17-jdk-headless maven iproute2 iptables nftables iperf3 util-linux procps)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
