@@ -250,8 +250,15 @@ public final class RuleManager {
         List<Step> steps = new ArrayList<>();
         if (rules != null) {
             for (RuleBackend b : backend != null ? List.of(backend) : RuleBackend.all()) {
-                if (b.programs(rules).stream().allMatch(p -> runner.exists(p[0]))) {
+                List<String> absent = b.programs(rules).stream().filter(p -> !runner.exists(p[0]))
+                        .map(p -> p[0] + " (apt-get install " + p[1] + ")").toList();
+                if (absent.isEmpty()) {
                     steps.addAll(b.steps(rules));
+                } else if (b == backend) {
+                    failures.add("the " + b.name() + " rules were installed, but " + String.join(", ", absent)
+                            + " is missing now: install it and run remove again");
+                } else {
+                    steps.addAll(routingOnly(b.steps(rules)));
                 }
             }
         }
@@ -350,6 +357,11 @@ public final class RuleManager {
         return listing.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.equals("}")
                 || line.matches("(table|chain) \\S+( \\S+)? \\{")
                 || line.matches("type \\S+ hook \\S+ priority \\S+; policy accept;"));
+    }
+
+    /** The routing steps of a backend whose netfilter program is missing (the routing part needs only ip). */
+    private static List<Step> routingOnly(List<Step> steps) {
+        return steps.stream().filter(s -> !s.checkOnly() && s.apply().argv().get(0).equals("ip")).toList();
     }
 
     private List<Command> leftovers() {

@@ -86,6 +86,18 @@ class RuleManagerTest {
     }
 
     @Test
+    void removeKeepsTheStateWhenTheBackendsProgramHasGone() {
+        manager.install(backend, rules, true);
+        host.missingPrograms.add("iptables");
+        assertThat(manager.remove(backend, null)).isFalse();
+        assertThat(output.toString()).contains("iptables (apt-get install iptables) is missing now");
+        assertThat(manager.stateFile()).exists();
+        host.missingPrograms.clear();
+        assertThat(manager.remove(backend, null)).isTrue();
+        assertThat(host.present).isEmpty();
+    }
+
+    @Test
     void forwardingIsLeftAloneWhenItWasAlreadyOn() {
         host.sysctls.put("net.ipv4.ip_forward", "1");
         manager.install(backend, rules, true);
