@@ -8,7 +8,8 @@ import org.testcontainers.DockerClientFactory;
 /**
  * Runs the deployment test only where it can run: a Docker daemon answers and the local base image exists.
  * Otherwise the test is skipped with the reason — except under {@code CI=true}, where it runs and fails on the
- * reason, so that a CI without Docker cannot pass unnoticed.
+ * reason, so that a CI without Docker cannot pass unnoticed. The one explicit way out is
+ * {@code -Dpepsal.deploymentTest=skip} (e.g. inside a container that cannot run Docker), which is printed.
  */
 public final class DockerAvailable implements ExecutionCondition {
     static final String BASE_IMAGE = System.getProperty("pepsal.baseImage", "pepsal-base:bookworm");
@@ -26,6 +27,10 @@ public final class DockerAvailable implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if ("skip".equals(System.getProperty("pepsal.deploymentTest"))) {
+            System.out.println("[SKIPPED] deployment test: -Dpepsal.deploymentTest=skip");
+            return ConditionEvaluationResult.disabled("deployment test skipped on request (-Dpepsal.deploymentTest=skip)");
+        }
         if ("true".equals(System.getenv("CI"))) {
             return ConditionEvaluationResult.enabled("CI=true: the deployment test must run");
         }
