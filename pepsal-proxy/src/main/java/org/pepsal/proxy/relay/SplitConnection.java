@@ -77,6 +77,7 @@ final class SplitConnection implements ConnectionHandle {
                 connected();
             } else {
                 services.counters().connectFailed.increment();
+                services.counters().events().connectFailed(f.cause());
                 abortWith("connect to " + FlowKey.format(key.server()) + " failed: " + RelayHandler.describe(f.cause()));
             }
         });
@@ -111,6 +112,7 @@ final class SplitConnection implements ConnectionHandle {
         }
         services.counters().connected.increment();
         entry.connected(Instant.now());
+        services.counters().events().connected(Duration.between(entry.synTime(), entry.connectedTime()));
         services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
         boolean clientEnded = splitter.handOver(server);
@@ -171,6 +173,11 @@ final class SplitConnection implements ConnectionHandle {
         });
     }
 
+    /** An I/O error on one leg, for the metrics. */
+    void relayError(String leg, Throwable cause) {
+        services.counters().events().relayError(leg, cause);
+    }
+
     /** Ends the connection with a reset on both legs; callable from any thread. */
     @Override
     public void abort(String reason) {
@@ -204,9 +211,11 @@ final class SplitConnection implements ConnectionHandle {
             server.close();
         }
         services.table().remove(entry);
+        FlowRecord record = record(reason, clientInfo, serverInfo, Instant.now());
         if (services.flowLog() != null) {
-            services.flowLog().append(record(reason, clientInfo, serverInfo, Instant.now()));
+            services.flowLog().append(record);
         }
+        services.counters().events().closed(record, reset);
     }
 
     private FlowRecord record(String reason, TcpInfo clientInfo, TcpInfo serverInfo, Instant closed) {
