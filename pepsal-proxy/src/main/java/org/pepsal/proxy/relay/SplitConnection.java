@@ -25,6 +25,7 @@ import java.net.Inet6Address;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One split connection: the accepted client leg and the server leg the proxy opens from the client's own
@@ -150,12 +151,19 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         entry.state(ConnectionState.CLOSING);
+        AbstractEpollStreamChannel source = direction == Direction.CLIENT_TO_SERVER ? client : server;
+        AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
+        if (services.settings().splice() && unread(source) > 0) {
+            // Netty reports the FIN as soon as it is seen, while spliced bytes before it may still wait in the
+            // socket; they are spliced on the next reads, and the FIN must follow them.
+            source.eventLoop().schedule(() -> inputEnded(direction), 1, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (direction == Direction.CLIENT_TO_SERVER) {
             clientSentFin = true;
         } else {
             serverSentFin = true;
         }
-        AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture written) -> {
             if (!written.isSuccess() || finished) {
                 return;
@@ -171,6 +179,14 @@ final class SplitConnection implements ConnectionHandle {
                 }
             });
         });
+    }
+
+    private static int unread(AbstractEpollStreamChannel channel) {
+        try {
+            return NativeSockets.unreadBytes(channel.fd().intValue());
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** An I/O error on one leg, for the metrics. */

@@ -149,12 +149,23 @@ class DeploymentIT {
         }
     }
 
-    private static String address(GenericContainer<?> container, Network network) {
-        Map<String, ContainerNetwork> networks = DockerClientFactory.instance().client()
-                .inspectContainerCmd(container.getContainerId()).exec().getNetworkSettings().getNetworks();
-        return networks.values().stream().filter(n -> network.getId().equals(n.getNetworkID()))
-                .map(ContainerNetwork::getIpAddress).findFirst()
-                .orElseThrow(() -> new AssertionError("not on network " + network.getId()));
+    /** The container's address on a network; right after a connect Docker may not report it yet, so it waits. */
+    private static String address(GenericContainer<?> container, Network network) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            Map<String, ContainerNetwork> networks = DockerClientFactory.instance().client()
+                    .inspectContainerCmd(container.getContainerId()).exec().getNetworkSettings().getNetworks();
+            String address = networks.values().stream().filter(n -> network.getId().equals(n.getNetworkID()))
+                    .map(ContainerNetwork::getIpAddress).filter(a -> a != null && !a.isBlank()).findFirst()
+                    .orElse(null);
+            if (address != null) {
+                return address;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no address on network " + network.getId() + " after 15 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static ExecResult exec(GenericContainer<?> container, String... command) throws Exception {
