@@ -143,12 +143,12 @@ public final class PepsalMain implements Callable<Integer> {
             }
         }
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof InvalidSettingException) {
                 cl.getErr().println("pepsal: " + e.getMessage());
                 cl.usage(cl.getErr());
                 return CommandLine.ExitCode.USAGE;
             }
-            cl.getErr().println("pepsal: " + e.getMessage());
+            cl.getErr().println("pepsal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
         return commandLine.execute(args);
@@ -175,7 +175,12 @@ public final class PepsalMain implements Callable<Integer> {
         if (verbose) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
-        ProxySettings settings = settings();
+        ProxySettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(e.getMessage());
+        }
         PepsalProxy proxy;
         try {
             proxy = PepsalProxy.start(settings);
@@ -206,6 +211,13 @@ public final class PepsalMain implements Callable<Integer> {
             metrics.close();
         }
         return 0;
+    }
+
+    /** A value the options parser accepted but the settings refuse (exit 2 with the usage, like a bad option). */
+    static final class InvalidSettingException extends RuntimeException {
+        InvalidSettingException(String message) {
+            super(message);
+        }
     }
 
     /** The version from the jar's manifest. */

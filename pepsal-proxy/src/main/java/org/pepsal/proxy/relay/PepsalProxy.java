@@ -154,6 +154,9 @@ public final class PepsalProxy implements AutoCloseable {
         try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
             probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             probe.bind(address);
+        } catch (java.nio.channels.UnsupportedAddressTypeException e) {
+            // No IPv6 on this host (a container, say): the IPv6 listener will be skipped with a warning.
+            throw new IOException("Address family not supported by protocol", e);
         }
     }
 
