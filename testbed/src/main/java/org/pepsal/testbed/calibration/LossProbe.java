@@ -23,7 +23,24 @@ public final class LossProbe {
     }
 
     /** What arrived of {@code sent} packets. */
-    public record Result(int sent, int received, int lossBursts, double maxOneWayMillis, double minOneWayMillis) {
+    public record Result(int sent, int received, int lossBursts, double[] oneWayMillisSorted) {
+        public double minOneWayMillis() {
+            return oneWayMillisSorted.length == 0 ? Double.NaN : oneWayMillisSorted[0];
+        }
+
+        public double maxOneWayMillis() {
+            return oneWayMillisSorted.length == 0 ? Double.NaN : oneWayMillisSorted[oneWayMillisSorted.length - 1];
+        }
+
+        /** The one-way delay below which {@code quantile} of the arrived packets stayed. */
+        public double oneWayMillis(double quantile) {
+            if (oneWayMillisSorted.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.min(oneWayMillisSorted.length - 1, Math.ceil(quantile * oneWayMillisSorted.length) - 1);
+            return oneWayMillisSorted[Math.max(0, index)];
+        }
+
         public int lost() {
             return sent - received;
         }
@@ -50,7 +67,7 @@ public final class LossProbe {
              DatagramChannel out = sender.call(DatagramChannel::open)) {
             out.connect(new InetSocketAddress(receiverAddress, PORT));
             BitSet arrived = new BitSet(packets);
-            long[] oneWay = {Long.MAX_VALUE, Long.MIN_VALUE};
+            long[] oneWay = new long[packets];
             Thread reader = new Thread(() -> receive(in, arrived, oneWay, packets), "loss-probe-receive");
             reader.setDaemon(true);
             reader.start();
@@ -100,8 +117,7 @@ public final class LossProbe {
                 if (sequence >= 0 && sequence < packets) {
                     synchronized (arrived) {
                         arrived.set(sequence);
-                        oneWay[0] = Math.min(oneWay[0], delay);
-                        oneWay[1] = Math.max(oneWay[1], delay);
+                        oneWay[sequence] = delay;
                     }
                 }
             }
@@ -118,9 +134,8 @@ public final class LossProbe {
                     bursts++;
                 }
             }
-            boolean any = !arrived.isEmpty();
-            return new Result(packets, arrived.cardinality(), bursts, any ? oneWay[1] / 1e6 : Double.NaN,
-                    any ? oneWay[0] / 1e6 : Double.NaN);
+            double[] delays = arrived.stream().mapToDouble(i -> oneWay[i] / 1e6).sorted().toArray();
+            return new Result(packets, arrived.cardinality(), bursts, delays);
         }
     }
 }

@@ -7,9 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,8 +22,19 @@ public final class RttProbe {
     private RttProbe() {
     }
 
-    /** Round-trip times in milliseconds, in probe order; a lost probe is missing from the list. */
-    public static double[] measure(Host near, Host far, String farAddress, int probes, Duration interval) {
+    /** Each probe's send time ({@link System#nanoTime()}) and round-trip time in ms (NaN if it was lost). */
+    public record Result(long[] sentAtNanos, double[] rttMillis) {
+        /** The round-trip times of the probes that came back. */
+        public double[] answered() {
+            return Arrays.stream(rttMillis).filter(rtt -> !Double.isNaN(rtt)).toArray();
+        }
+
+        public double median() {
+            return RttProbe.median(answered());
+        }
+    }
+
+    public static Result measure(Host near, Host far, String farAddress, int probes, Duration interval) {
         try (DatagramChannel echo = far.call(() -> DatagramChannel.open().bind(new InetSocketAddress(farAddress, ECHO_PORT)));
              DatagramChannel prober = near.call(DatagramChannel::open)) {
             Thread echoThread = new Thread(() -> echo(echo), "rtt-echo");
@@ -49,13 +58,7 @@ public final class RttProbe {
             }
             receiver.join(10_000);
             echo.close();
-            List<Double> rtts = new ArrayList<>();
-            for (long rtt : rttNanos) {
-                if (rtt >= 0) {
-                    rtts.add(rtt / 1e6);
-                }
-            }
-            return rtts.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Result(sentAt, Arrays.stream(rttNanos).mapToDouble(rtt -> rtt < 0 ? Double.NaN : rtt / 1e6).toArray());
         } catch (IOException e) {
             throw new IllegalStateException("RTT probe failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
