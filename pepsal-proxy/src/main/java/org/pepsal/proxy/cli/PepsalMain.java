@@ -143,8 +143,8 @@ public final class PepsalMain implements Callable<Integer> {
             }
         }
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            if (e instanceof InvalidSettingException) {
-                cl.getErr().println("pepsal: " + e.getMessage());
+            if (e instanceof IllegalArgumentException) {
+                cl.getErr().println("pepsal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                 cl.usage(cl.getErr());
                 return CommandLine.ExitCode.USAGE;
             }
@@ -175,12 +175,7 @@ public final class PepsalMain implements Callable<Integer> {
         if (verbose) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
-        ProxySettings settings;
-        try {
-            settings = settings();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(e.getMessage());
-        }
+        ProxySettings settings = settings();
         PepsalProxy proxy;
         try {
             proxy = PepsalProxy.start(settings);
@@ -211,13 +206,6 @@ public final class PepsalMain implements Callable<Integer> {
             metrics.close();
         }
         return 0;
-    }
-
-    /** A value the options parser accepted but the settings refuse (exit 2 with the usage, like a bad option). */
-    static final class InvalidSettingException extends RuntimeException {
-        InvalidSettingException(String message) {
-            super(message);
-        }
     }
 
     /** The version from the jar's manifest. */
