@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.LongAdder;
  * asserts nothing (targets are judged by reading them).
  */
 public final class ProxyBenchmark {
-    private static final int IPERF_PORT = 5201;
     private static final int ECHO_PORT = 7300;
 
     private final Duration bulkDuration;
@@ -100,8 +99,8 @@ public final class ProxyBenchmark {
     }
 
     private double bulk(GatewayTopology net, String server, int streams, boolean reverse) {
-        Iperf3.Result result = Iperf3.run(net.client(), net.server(), server, IPERF_PORT,
-                new Iperf3.Transfer(bulkDuration, streams, reverse, null), workDir.resolve("iperf"));
+        Iperf3.Result result = Iperf3.run(net.client(), net.server(), server,
+                Iperf3.Transfer.tcp(bulkDuration, streams).downloading(reverse), null);
         return result.goodputBitsPerSecond() / 1e9;
     }
 

@@ -1,5 +1,8 @@
 package org.pepsal.testbed.calibration;
 
+import org.pepsal.testbed.traffic.Iperf3;
+import org.pepsal.testbed.traffic.Iperf3.Transfer;
+
 import org.pepsal.testbed.link.EmulatedLink;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
@@ -146,9 +149,12 @@ public final class Calibration {
         boolean lossless = direction.loss() instanceof LossModel.None;
         double expected = lossless ? expectedTcpGoodput(direction) : expectedUdpGoodput(direction);
         double measured = lossless
-                ? Iperf3.tcp(from.host(), to.host(), to.ipv4(), effort.rateSeconds(), 1, null)
-                : Iperf3.udp(from.host(), to.host(), to.ipv4(), effort.rateSeconds(),
-                        (long) (direction.rateBitsPerSecond() * 1.1), direction.mtu() - UDP_HEADER_BYTES);
+                ? Iperf3.run(from.host(), to.host(), to.ipv4(),
+                        Transfer.tcp(Duration.ofSeconds(effort.rateSeconds()), 1).omitting(1), null)
+                        .goodputBitsPerSecond()
+                : Iperf3.run(from.host(), to.host(), to.ipv4(), Transfer.udp(Duration.ofSeconds(effort.rateSeconds()),
+                        (long) (direction.rateBitsPerSecond() * 1.1), direction.mtu() - UDP_HEADER_BYTES), null)
+                        .goodputBitsPerSecond();
         double allowed = expected * tolerances.rateFraction();
         return new Check(lossless ? "tcp rate" : "udp rate", name, expected, measured, allowed, "bit/s",
                 Math.abs(measured - expected) <= allowed);

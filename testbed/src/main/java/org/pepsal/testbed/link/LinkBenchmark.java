@@ -1,6 +1,6 @@
 package org.pepsal.testbed.link;
 
-import org.pepsal.testbed.calibration.Iperf3;
+import org.pepsal.testbed.traffic.Iperf3;
 import org.pepsal.testbed.link.emulator.EmulatorProcess;
 import org.pepsal.testbed.topology.Host;
 import org.pepsal.testbed.topology.TcpSettings;
@@ -27,23 +27,24 @@ public final class LinkBenchmark {
         System.out.printf("load average before: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
         LinkDirection unlimited = LinkDirection.of(LinkDirection.UNLIMITED_RATE, Duration.ZERO);
         measure("throughput, unlimited rate, 0 ms delay, 1 TCP flow", LinkSpec.symmetric(unlimited), true,
-                hosts -> Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress, 8, 2, null));
+                hosts -> tcp(hosts, 1, 8, 2));
         measure("throughput, unlimited rate, 300 ms one-way delay, 8 TCP flows",
                 LinkSpec.symmetric(unlimited.withDelay(Duration.ofMillis(300))), true,
-                hosts -> parallel(hosts, 8, 16, 8));
+                hosts -> tcp(hosts, 8, 16, 8));
         LinkSpec hundred = LinkSpec.symmetric(LinkDirection.of(100_000_000, Duration.ofMillis(20)));
         measure("100 Mbit/s link, 20 ms one-way delay, 1 TCP flow (real-time priority)", hundred, true,
-                hosts -> Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress, 10, 2, null));
+                hosts -> tcp(hosts, 1, 10, 2));
         measure("100 Mbit/s link, 20 ms one-way delay, 1 TCP flow (normal priority)", hundred, false,
-                hosts -> Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress, 10, 2, null));
+                hosts -> tcp(hosts, 1, 10, 2));
         System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
     }
 
     private record Hosts(Host a, Host b, String bAddress) {
     }
 
-    private static double parallel(Hosts hosts, int streams, int seconds, int omit) {
-        return Iperf3.tcpParallel(hosts.a, hosts.b, hosts.bAddress, streams, seconds, omit);
+    private static double tcp(Hosts hosts, int streams, int seconds, int omit) {
+        return Iperf3.run(hosts.a, hosts.b, hosts.bAddress,
+                Iperf3.Transfer.tcp(Duration.ofSeconds(seconds), streams).omitting(omit), null).goodputBitsPerSecond();
     }
 
     private static void measure(String title, LinkSpec spec, boolean realtime, Function<Hosts, Double> load) {

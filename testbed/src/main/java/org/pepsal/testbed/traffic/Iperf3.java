@@ -13,10 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Bulk TCP transfers with iperf3: a fresh one-shot server per run, the client's JSON report parsed. */
+/**
+ * Transfers with iperf3: a fresh one-shot server per run in one host, the client in another, its JSON report
+ * parsed. The one place the testbed runs iperf3 (bulk workloads, calibration, benchmarks).
+ */
 public final class Iperf3 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(5201);
 
     private Iperf3() {
     }
@@ -29,57 +34,99 @@ public final class Iperf3 {
     public record Interval(double start, double end, double bitsPerSecond) {
     }
 
-    /** What to run: duration, parallel streams, and whether the server sends (a download). */
-    public record Transfer(Duration duration, int streams, boolean download, String congestionControl) {
+    /**
+     * What to run. {@code download}: the server sends. {@code omitSeconds}: leading seconds left out of the result
+     * (slow start). {@code udpBitsPerSecond} &gt; 0 makes it a UDP transfer at that offered rate with datagrams of
+     * {@code udpPayload} bytes.
+     */
+    public record Transfer(Duration duration, int streams, boolean download, String congestionControl,
+                           int omitSeconds, long udpBitsPerSecond, int udpPayload) {
         public Transfer {
-            if (streams < 1 || duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("a transfer needs >= 1 stream and a positive duration");
+            if (streams < 1 || duration.toSeconds() < 1 || omitSeconds < 0) {
+                throw new IllegalArgumentException("a transfer needs >= 1 stream, >= 1 s and omit >= 0");
             }
+        }
+
+        public static Transfer tcp(Duration duration, int streams) {
+            return new Transfer(duration, streams, false, null, 0, 0, 0);
+        }
+
+        public static Transfer udp(Duration duration, long offeredBitsPerSecond, int payloadBytes) {
+            return new Transfer(duration, 1, false, null, 0, offeredBitsPerSecond, payloadBytes);
+        }
+
+        public Transfer downloading(boolean serverSends) {
+            return new Transfer(duration, streams, serverSends, congestionControl, omitSeconds, udpBitsPerSecond,
+                    udpPayload);
+        }
+
+        public Transfer withCongestionControl(String algorithm) {
+            return new Transfer(duration, streams, download, algorithm, omitSeconds, udpBitsPerSecond, udpPayload);
+        }
+
+        public Transfer omitting(int seconds) {
+            return new Transfer(duration, streams, download, congestionControl, seconds, udpBitsPerSecond, udpPayload);
+        }
+
+        List<String> clientOptions() {
+            List<String> options = new ArrayList<>(List.of("-t", Long.toString(duration.toSeconds()),
+                    "-P", Integer.toString(streams), "-O", Integer.toString(omitSeconds), "-i", "0.5"));
+            if (download) {
+                options.add("-R");
+            }
+            if (congestionControl != null) {
+                options.addAll(List.of("-C", congestionControl));
+            }
+            if (udpBitsPerSecond > 0) {
+                options.addAll(List.of("-u", "-b", Long.toString(udpBitsPerSecond), "-l", Integer.toString(udpPayload)));
+            }
+            return options;
         }
     }
 
     /**
-     * Runs one transfer from {@code client} to {@code serverAddress} (a one-shot server started in {@code server}).
-     * The raw JSON report is kept in {@code workDir}.
+     * Runs one transfer from {@code client} to {@code serverAddress} in {@code server}. With a {@code workDir}
+     * the raw JSON report and the server's log are kept there.
      */
-    public static Result run(Host client, Host server, String serverAddress, int port, Transfer transfer, Path workDir) {
-        ManagedProcess listener = server.start("iperf3-server",
-                List.of("iperf3", "-s", "-1", "--forceflush", "-p", Integer.toString(port)), workDir.resolve("iperf3-server.log"));
+    public static Result run(Host client, Host server, String serverAddress, Transfer transfer, Path workDir) {
+        String port = Integer.toString(NEXT_PORT.getAndUpdate(p -> p >= 5299 ? 5201 : p + 1));
+        Path serverLog = logFile(workDir);
+        ManagedProcess listener = server.start("iperf3 server",
+                List.of("iperf3", "-s", "-1", "-B", serverAddress, "-p", port), serverLog);
         try {
-            awaitListening(listener);
-            List<String> command = new ArrayList<>(List.of("iperf3", "-c", serverAddress, "-p", Integer.toString(port),
-                    "-t", Long.toString(Math.max(1, transfer.duration().toSeconds())), "-P",
-                    Integer.toString(transfer.streams()), "-J", "-i", "0.5"));
-            if (transfer.download()) {
-                command.add("-R");
-            }
-            if (transfer.congestionControl() != null) {
-                command.addAll(List.of("-C", transfer.congestionControl()));
-            }
+            awaitListening(server, port);
+            List<String> command = new ArrayList<>(List.of("iperf3", "-c", serverAddress, "-p", port, "-J"));
+            command.addAll(transfer.clientOptions());
             Shell.Result result = client.tryExec(command.toArray(String[]::new));
-            Path report = workDir.resolve("iperf3-client.json");
-            Files.createDirectories(workDir);
-            Files.writeString(report, result.stdout());
-            if (!result.ok()) {
-                throw new IllegalStateException("iperf3 failed: " + result.stderr() + result.stdout());
+            if (workDir != null) {
+                Files.writeString(workDir.resolve("iperf3-client.json"), result.stdout());
             }
-            return parse(JSON.readTree(result.stdout()));
+            JsonNode report = JSON.readTree(result.stdout());
+            if (!result.ok() || report.has("error")) {
+                throw new IllegalStateException("iperf3 failed: " + report.path("error").asText(result.stderr()));
+            }
+            return parse(report);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read iperf3's report: " + e.getMessage(), e);
         } finally {
             listener.stop();
+            if (workDir == null) {
+                try {
+                    Files.deleteIfExists(serverLog);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
         }
     }
 
     static Result parse(JsonNode report) {
-        if (report.has("error")) {
-            throw new IllegalStateException("iperf3: " + report.get("error").asText());
-        }
         JsonNode end = report.get("end");
-        double goodput = end.get("sum_received").get("bits_per_second").asDouble();
+        double goodput = end.path("sum_received").path("bits_per_second").asDouble(
+                end.path("sum").path("bits_per_second").asDouble()); // UDP reports "sum" only
         long retransmits = end.path("sum_sent").path("retransmits").asLong(0);
         List<Interval> intervals = new ArrayList<>();
-        for (JsonNode interval : report.get("intervals")) {
+        for (JsonNode interval : report.path("intervals")) {
             JsonNode sum = interval.get("sum");
             intervals.add(new Interval(sum.get("start").asDouble(), sum.get("end").asDouble(),
                     sum.get("bits_per_second").asDouble()));
@@ -87,18 +134,31 @@ public final class Iperf3 {
         return new Result(goodput, retransmits, intervals);
     }
 
-    private static void awaitListening(ManagedProcess listener) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!listener.output().contains("Server listening")) {
-            if (!listener.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("iperf3 server did not start: " + listener.output());
+    private static Path logFile(Path workDir) {
+        try {
+            if (workDir == null) {
+                return Files.createTempFile("iperf3-server-", ".log");
+            }
+            Files.createDirectories(workDir);
+            return workDir.resolve("iperf3-server.log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the listening socket itself: iperf3's banner may sit in its output buffer. */
+    private static void awaitListening(Host server, String port) {
+        for (int attempt = 0; attempt < 250; attempt++) {
+            if (server.exec("ss", "-Hltn", "sport = :" + port).contains(":" + port)) {
+                return;
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         }
+        throw new IllegalStateException("iperf3 server did not start listening on port " + port);
     }
 }

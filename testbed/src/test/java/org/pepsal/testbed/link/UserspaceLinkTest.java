@@ -5,9 +5,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pepsal.testbed.NeedsRoot;
 import org.pepsal.testbed.calibration.Calibration;
-import org.pepsal.testbed.calibration.Iperf3;
 import org.pepsal.testbed.calibration.LossProbe;
 import org.pepsal.testbed.calibration.RttProbe;
+import org.pepsal.testbed.topology.Host;
+import org.pepsal.testbed.traffic.Iperf3;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class UserspaceLinkTest {
     void tcpReachesLineRateLessHeaders(int megabits) {
         LinkDirection direction = LinkDirection.of(megabits * 1_000_000L, SHORT);
         try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
-            double goodput = Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress(), 4, 1, null);
+            double goodput = tcpGoodput(hosts.a, hosts.b, hosts.bAddress(), 4, 1);
             double expected = Calibration.expectedTcpGoodput(direction);
             assertThat(goodput).isCloseTo(expected, within(0.03 * expected));
         }
@@ -46,8 +47,8 @@ class UserspaceLinkTest {
         LinkDirection down = LinkDirection.of(50_000_000, SHORT);
         LinkDirection up = LinkDirection.of(5_000_000, SHORT);
         try (TwoHosts hosts = new TwoHosts(LinkSpec.asymmetric(down, up))) {
-            double downGoodput = Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress(), 3, 1, null);
-            double upGoodput = Iperf3.tcp(hosts.b, hosts.a, hosts.aAddress(), 3, 1, null);
+            double downGoodput = tcpGoodput(hosts.a, hosts.b, hosts.bAddress(), 3, 1);
+            double upGoodput = tcpGoodput(hosts.b, hosts.a, hosts.aAddress(), 3, 1);
             assertThat(downGoodput).isCloseTo(Calibration.expectedTcpGoodput(down),
                     within(0.03 * Calibration.expectedTcpGoodput(down)));
             assertThat(upGoodput).isCloseTo(Calibration.expectedTcpGoodput(up),
@@ -60,7 +61,7 @@ class UserspaceLinkTest {
         DeliveryTrace trace = DeliveryTrace.constant(24_064_000, 100);
         LinkDirection direction = LinkDirection.of(1, SHORT).withTrace(trace);
         try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
-            double goodput = Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress(), 4, 1, null);
+            double goodput = tcpGoodput(hosts.a, hosts.b, hosts.bAddress(), 4, 1);
             // One 1500-byte packet per 1504-byte opportunity (Mahimahi's accounting), 1448 bytes of it payload.
             double expected = trace.meanRateBitsPerSecond() * 1448.0 / DeliveryTrace.BYTES_PER_OPPORTUNITY;
             assertThat(goodput).isCloseTo(expected, within(0.03 * expected));
@@ -174,5 +175,11 @@ class UserspaceLinkTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the TUN devices outlived their emulator");
+    }
+
+    private static double tcpGoodput(Host client, Host server, String address, int seconds, int omit) {
+        return Iperf3.run(client, server, address,
+                Iperf3.Transfer.tcp(Duration.ofSeconds(seconds), 1).omitting(omit), null)
+                .goodputBitsPerSecond();
     }
 }
