@@ -177,6 +177,16 @@ public final class Topology implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Removes the namespaces (and their processes) left by runs whose prefix starts with {@code prefix}
+     * ({@code "tb"}: every run's); returns their names.
+     */
+    public static List<String> cleanLeftovers(String prefix) {
+        List<String> found = leftoverNamespaces().stream().filter(name -> name.startsWith(prefix)).toList();
+        found.forEach(Topology::deleteNamespace);
+        return found;
+    }
+
     /** Removes every namespace (and its processes) that a testbed run left behind; returns their names. */
     public static List<String> cleanLeftovers() {
         List<String> found = leftoverNamespaces();

@@ -1,0 +1,169 @@
+package org.pepsal.testbed.calibration;
+
+import org.pepsal.testbed.link.EmulatedLink;
+import org.pepsal.testbed.link.LinkDirection;
+import org.pepsal.testbed.link.LinkSpec;
+import org.pepsal.testbed.link.LossModel;
+import org.pepsal.testbed.topology.Link;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures a built link and sets each figure beside its configured value: idle RTT (median of probes), bulk
+ * rate each way (iperf3), and loss rate each way (numbered UDP packets). An experiment whose link is outside
+ * tolerance must stop with the {@link Report#table()} instead of producing numbers.
+ */
+public final class Calibration {
+    /** IPv4 (20) + TCP with timestamps (32): what a full TCP segment carries besides payload. */
+    static final int TCP_HEADER_BYTES = 52;
+    /** IPv4 (20) + UDP (8). */
+    static final int UDP_HEADER_BYTES = 28;
+
+    private Calibration() {
+    }
+
+    /** How much a measurement may differ from its configured value. */
+    public record Tolerances(double rttMillis, double rateFraction, double lossSigmas) {
+        public static final Tolerances DEFAULT = new Tolerances(1.0, 0.03, 3.0);
+    }
+
+    /** How long and how hard to measure. */
+    public record Effort(int rttProbes, int rateSeconds, int lossPackets) {
+        public static final Effort DEFAULT = new Effort(100, 4, 20_000);
+    }
+
+    /** One measured figure beside its configured value. */
+    public record Check(String quantity, String direction, double configured, double measured, double allowed,
+                        String unit, boolean passed) {
+    }
+
+    public record Report(List<Check> checks) {
+        public boolean passed() {
+            return checks.stream().allMatch(Check::passed);
+        }
+
+        /** A fixed-width table, one line per check. */
+        public String table() {
+            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %14s %14s %14s  %s%n",
+                    "quantity", "direction", "configured", "measured", "allowed ±", "result"));
+            for (Check check : checks) {
+                out.append(String.format("%-10s %-9s %14s %14s %14s  %s%n", check.quantity(), check.direction(),
+                        format(check.configured(), check.unit()), format(check.measured(), check.unit()),
+                        format(check.allowed(), check.unit()), check.passed() ? "ok" : "OUT OF TOLERANCE"));
+            }
+            return out.toString();
+        }
+
+        /** Stops an experiment whose link is not what its configuration says. */
+        public void requirePassed() {
+            if (!passed()) {
+                throw new CalibrationFailedException(this);
+            }
+        }
+
+        private static String format(double value, String unit) {
+            return switch (unit) {
+                case "bit/s" -> String.format("%.3f Mbit/s", value / 1e6);
+                case "ms" -> String.format("%.3f ms", value);
+                default -> String.format("%.5f", value);
+            };
+        }
+    }
+
+    /** The link was outside tolerance; the message is the table. */
+    public static final class CalibrationFailedException extends RuntimeException {
+        private final transient Report report;
+
+        public CalibrationFailedException(Report report) {
+            super("the link is outside its calibration tolerance:\n" + report.table());
+            this.report = report;
+        }
+
+        public Report report() {
+            return report;
+        }
+    }
+
+    public static Report run(EmulatedLink emulated, Tolerances tolerances, Effort effort) {
+        LinkSpec spec = emulated.spec();
+        Link link = emulated.link();
+        List<Check> checks = new ArrayList<>();
+        checks.add(rtt(link, spec, tolerances, effort));
+        checks.add(rate(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort));
+        checks.add(rate(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort));
+        checks.add(loss(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort));
+        checks.add(loss(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort));
+        return new Report(checks);
+    }
+
+    /** The RTT a probe should see on an idle link: both delays plus its serialisation each way. */
+    public static double expectedRttMillis(LinkSpec spec) {
+        int probeBytes = RttProbe.PROBE_BYTES + UDP_HEADER_BYTES;
+        long nanos = spec.baseRtt().toNanos() + spec.aToB().serializationNanos(probeBytes)
+                + spec.bToA().serializationNanos(probeBytes);
+        return nanos / 1e6;
+    }
+
+    /** TCP goodput of a full-sized segment stream at the direction's rate: line rate less headers. */
+    public static double expectedTcpGoodput(LinkDirection direction) {
+        return direction.rateBitsPerSecond() * (double) (direction.mtu() - TCP_HEADER_BYTES) / direction.mtu();
+    }
+
+    /** UDP goodput with full-sized datagrams on a saturated link: line rate less headers, less the loss. */
+    public static double expectedUdpGoodput(LinkDirection direction) {
+        return direction.rateBitsPerSecond() * (double) (direction.mtu() - UDP_HEADER_BYTES) / direction.mtu()
+                * (1 - direction.loss().meanLoss());
+    }
+
+    /**
+     * The standard deviation of a loss rate measured over {@code packets}. Gilbert-Elliott losses come in
+     * bursts, which widens it by (1 + ρ) / (1 - ρ), ρ = 1 - p - r being the state's correlation from one
+     * packet to the next.
+     */
+    public static double lossSigma(LossModel model, int packets) {
+        double p = model.meanLoss();
+        double variance = p * (1 - p) / packets;
+        if (model instanceof LossModel.GilbertElliott ge) {
+            double rho = 1 - ge.p() - ge.r();
+            variance *= (1 + rho) / (1 - rho);
+        }
+        return Math.sqrt(variance);
+    }
+
+    private static Check rtt(Link link, LinkSpec spec, Tolerances tolerances, Effort effort) {
+        double median = RttProbe.measure(link.a().host(), link.b().host(), link.b().ipv4(), effort.rttProbes(),
+                Duration.ofMillis(10)).median();
+        double expected = expectedRttMillis(spec);
+        return new Check("rtt", "a->b->a", expected, median, tolerances.rttMillis(), "ms",
+                Math.abs(median - expected) <= tolerances.rttMillis());
+    }
+
+    /** TCP cannot fill a lossy link, so a lossy direction's rate is measured with saturating UDP instead. */
+    private static Check rate(Link.End from, Link.End to, LinkDirection direction, String name,
+                              Tolerances tolerances, Effort effort) {
+        boolean lossless = direction.loss() instanceof LossModel.None;
+        double expected = lossless ? expectedTcpGoodput(direction) : expectedUdpGoodput(direction);
+        double measured = lossless
+                ? Iperf3.tcp(from.host(), to.host(), to.ipv4(), effort.rateSeconds(), 1, null)
+                : Iperf3.udp(from.host(), to.host(), to.ipv4(), effort.rateSeconds(),
+                        (long) (direction.rateBitsPerSecond() * 1.1), direction.mtu() - UDP_HEADER_BYTES);
+        double allowed = expected * tolerances.rateFraction();
+        return new Check(lossless ? "tcp rate" : "udp rate", name, expected, measured, allowed, "bit/s",
+                Math.abs(measured - expected) <= allowed);
+    }
+
+    /** Probes at a quarter of the link's rate, so the queue never drops and only the loss model loses. */
+    private static Check loss(Link.End from, Link.End to, LinkDirection direction, String name,
+                              Tolerances tolerances, Effort effort) {
+        int payload = 100;
+        long packetsPerSecond = Math.min(10_000, direction.rateBitsPerSecond() / 4 / ((payload + UDP_HEADER_BYTES) * 8L));
+        LossProbe.Result result = LossProbe.run(from.host(), to.host(), to.ipv4(), effort.lossPackets(), payload,
+                (int) Math.max(1, packetsPerSecond));
+        double expected = direction.loss().meanLoss();
+        double allowed = tolerances.lossSigmas() * lossSigma(direction.loss(), effort.lossPackets());
+        return new Check("loss", name, expected, result.lossRate(), allowed, "fraction",
+                Math.abs(result.lossRate() - expected) <= allowed);
+    }
+}

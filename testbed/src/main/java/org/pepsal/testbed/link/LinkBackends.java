@@ -1,0 +1,57 @@
+package org.pepsal.testbed.link;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Picks the backend for a link: netem where the kernel has it and it can realise the spec, else the
+ * userspace emulator; or the one asked for. The choice and its reason are recorded with the results.
+ */
+public final class LinkBackends {
+    public static final String AUTOMATIC = "auto";
+
+    private LinkBackends() {
+    }
+
+    /** The backend chosen and why. */
+    public record Choice(LinkBackend backend, String reason) {
+    }
+
+    public static List<LinkBackend> all() {
+        return List.of(new NetemBackend(), new UserspaceBackend());
+    }
+
+    /** @param requested {@code auto}, {@code netem} or {@code userspace} */
+    public static Choice choose(String requested, LinkSpec spec) {
+        NetemBackend netem = new NetemBackend();
+        UserspaceBackend userspace = new UserspaceBackend();
+        switch (requested) {
+            case NetemBackend.NAME -> {
+                Optional<String> problem = netem.unavailableBecause().or(() -> netem.cannotRealise(spec));
+                problem.ifPresent(why -> {
+                    throw new IllegalArgumentException("backend netem was asked for, but " + why);
+                });
+                return new Choice(netem, "asked for");
+            }
+            case UserspaceBackend.NAME -> {
+                userspace.unavailableBecause().ifPresent(why -> {
+                    throw new IllegalArgumentException("backend userspace was asked for, but " + why);
+                });
+                return new Choice(userspace, "asked for");
+            }
+            case AUTOMATIC -> {
+                Optional<String> netemProblem = netem.unavailableBecause().or(() -> netem.cannotRealise(spec));
+                if (netemProblem.isEmpty()) {
+                    return new Choice(netem, "automatic: the kernel has netem");
+                }
+                userspace.unavailableBecause().ifPresent(why -> {
+                    throw new IllegalStateException("no link backend works here: netem: " + netemProblem.get()
+                            + "; userspace: " + why);
+                });
+                return new Choice(userspace, "automatic: " + netemProblem.get());
+            }
+            default -> throw new IllegalArgumentException("unknown link backend '" + requested
+                    + "' (auto, netem, userspace)");
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package org.pepsal.testbed.link.emulator;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import org.pepsal.testbed.link.DeliveryTrace;
+
+import java.util.SplittableRandom;
+
+/**
+ * One direction of the emulated link, on its own thread: reads IP packets from the ingress TUN device, passes
+ * them through a bottleneck (busy-until clock, tail drop beyond the queue limit), the loss model, and the
+ * delay line (delay plus jitter), and writes them to the egress TUN device at their delivery time. Between
+ * events the thread sleeps in ppoll until the next deadline (the bottleneck's next departure, the next
+ * delivery, or the next schedule step).
+ *
+ * <p>The packet path allocates nothing: packet bytes live in one preallocated native arena used as a circular
+ * buffer in arrival order, and the per-packet fields in preallocated parallel arrays indexed by the packet's
+ * sequence number. Sequence numbers split the ring into three parts:
+ * {@code [ringHead, deliverCursor)} done and not yet freed (only when reordering), {@code [deliverCursor,
+ * shaperHead)} past the bottleneck (lost, or waiting in the delay line), {@code [shaperHead, ringTail)} in the
+ * bottleneck queue.
+ */
+final class DirectionPump implements Runnable {
+    /** The largest packet a TUN device hands over (IP's maximum); the arena always keeps this much free. */
+    private static final int MAX_PACKET = 65_535;
+    private static final int READ_BATCH = 64;
+    private static final long IDLE_WAKEUP_NANOS = 1_000_000_000L;
+    private static final byte QUEUED = 0;
+    private static final byte DELAYED = 1;
+    private static final byte DONE = 2;
+
+    private final String name;
+    private final int ingressFd;
+    private final int egressFd;
+    private final int wakeFd;
+    private final Pointer arena;
+    private final long arenaAddress;
+    private final long arenaSize;
+    private final Pointer pollFds;
+    private final Pointer timespec;
+    private final Pointer scratch;
+
+    private final int ringMask;
+    private final long[] offset;
+    private final int[] length;
+    private final long[] arrival;
+    private final long[] departure;
+    private final long[] deliverAt;
+    private final byte[] state;
+    private final long[] delayHeap;
+    private int delayHeapSize;
+    private long ringHead;
+    private long deliverCursor;
+    private long shaperHead;
+    private long ringTail;
+    private long arenaTail;
+
+    private final PathSettings[] settings;
+    private final long[] stepAtNanos;
+    private volatile long scheduleStartNanos = Long.MAX_VALUE;
+    private volatile boolean stopping;
+    private int nextStep = 1;
+    private PathSettings current;
+    private long settingsSince;
+
+    private long busyUntil;
+    private long queuedBytes;
+    private long queuedPackets;
+    private long lastDeliverAt;
+    private long traceOpportunity;
+    private int traceBytesLeft;
+    private final SplittableRandom random;
+    private boolean badState;
+
+    final Counters counters = new Counters();
+    final LatenessHistogram lateness = new LatenessHistogram();
+
+    /** What happened to the packets of this direction; written by the pump, read by the control thread. */
+    static final class Counters {
+        long received;
+        long receivedBytes;
+        long tailDrops;
+        long lossDrops;
+        long bufferDrops;
+        long delivered;
+        long deliveredBytes;
+        long writeErrors;
+        long stepsApplied;
+    }
+
+    /**
+     * @param settings     the initial settings, then one per schedule step
+     * @param stepAtNanos  each step's time after the schedule's start (index 0 unused)
+     * @param arenaBytes   packet memory: enough for the queue plus everything in flight in the delay line
+     */
+    DirectionPump(String name, int ingressFd, int egressFd, int wakeFd, PathSettings[] settings,
+                  long[] stepAtNanos, long arenaBytes, long seed) {
+        this.name = name;
+        this.ingressFd = ingressFd;
+        this.egressFd = egressFd;
+        this.wakeFd = wakeFd;
+        this.settings = settings;
+        this.stepAtNanos = stepAtNanos;
+        this.current = settings[0];
+        this.random = new SplittableRandom(seed);
+        arenaSize = Math.max(arenaBytes, 4L * MAX_PACKET);
+        arena = Memory.allocateDirect(Native.RUNTIME, arenaSize, false);
+        arenaAddress = arena.address();
+        // Even tiny packets (40-byte ACKs) must not exhaust the ring before the arena.
+        int ringSize = Integer.highestOneBit((int) Math.min(1 << 24, Math.max(1 << 14, arenaSize / 64)) * 2 - 1);
+        ringMask = ringSize - 1;
+        offset = new long[ringSize];
+        length = new int[ringSize];
+        arrival = new long[ringSize];
+        departure = new long[ringSize];
+        deliverAt = new long[ringSize];
+        state = new byte[ringSize];
+        delayHeap = new long[ringSize];
+        pollFds = Memory.allocateDirect(Native.RUNTIME, 2 * Native.POLLFD_SIZE, true);
+        pollFds.putInt(0, ingressFd);
+        pollFds.putShort(4, Native.POLLIN);
+        pollFds.putInt(Native.POLLFD_SIZE, wakeFd);
+        pollFds.putShort(Native.POLLFD_SIZE + 4, Native.POLLIN);
+        timespec = Memory.allocateDirect(Native.RUNTIME, 16, true);
+        scratch = Memory.allocateDirect(Native.RUNTIME, MAX_PACKET, true);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Starts the schedule's clock; the caller then wakes this pump (see {@link LinkEmulator}). */
+    void startSchedule(long nowNanos) {
+        scheduleStartNanos = nowNanos;
+    }
+
+    void stop() {
+        stopping = true;
+    }
+
+    @Override
+    public void run() {
+        // The default timer slack (50 µs) would add to every deadline; 1 ns makes ppoll wake on time.
+        Native.LIBC.prctl(Native.PR_SET_TIMERSLACK, 1, 0, 0, 0);
+        settingsSince = System.nanoTime();
+        while (!stopping) {
+            long now = System.nanoTime();
+            applyDueSteps(now);
+            advanceBottleneck(now);
+            readArrivals(now);
+            advanceBottleneck(now);
+            deliverDue(System.nanoTime());
+            freeDone();
+            sleepUntil(nextDeadline());
+        }
+    }
+
+    private void applyDueSteps(long now) {
+        long start = scheduleStartNanos;
+        while (nextStep < settings.length && start != Long.MAX_VALUE && now >= start + stepAtNanos[nextStep]) {
+            current = settings[nextStep];
+            settingsSince = start + stepAtNanos[nextStep];
+            traceOpportunity = 0;
+            traceBytesLeft = 0;
+            nextStep++;
+            counters.stepsApplied++;
+        }
+    }
+
+    private void readArrivals(long now) {
+        for (int i = 0; i < READ_BATCH; i++) {
+            long position = freeArenaPosition();
+            boolean room = position >= 0 && ringTail - ringHead <= ringMask;
+            long target = room ? arenaAddress + position : scratch.address();
+            long bytes = Native.LIBC.read(ingressFd, target, MAX_PACKET);
+            if (bytes <= 0) {
+                return;
+            }
+            counters.received++;
+            counters.receivedBytes += bytes;
+            if (!room) {
+                counters.bufferDrops++;
+            } else if (queuedBytes + bytes > current.queueLimitBytes || queuedPackets + 1 > current.queueLimitPackets) {
+                counters.tailDrops++;
+            } else {
+                int slot = (int) (ringTail & ringMask);
+                offset[slot] = position;
+                length[slot] = (int) bytes;
+                arrival[slot] = now;
+                departure[slot] = Long.MIN_VALUE;
+                state[slot] = QUEUED;
+                ringTail++;
+                arenaTail = position + bytes;
+                queuedBytes += bytes;
+                queuedPackets++;
+            }
+        }
+    }
+
+    /** Where the next packet can be read to so that it stays contiguous, or -1 when the arena is full. */
+    private long freeArenaPosition() {
+        if (ringHead == ringTail) {
+            arenaTail = 0;
+            return 0;
+        }
+        long head = offset[(int) (ringHead & ringMask)];
+        if (arenaTail >= head) {
+            if (arenaSize - arenaTail >= MAX_PACKET) {
+                return arenaTail;
+            }
+            return head > MAX_PACKET ? 0 : -1;
+        }
+        return head - arenaTail > MAX_PACKET ? arenaTail : -1;
+    }
+
+    /** Moves packets whose transmission on the bottleneck has finished on to loss and the delay line. */
+    private void advanceBottleneck(long now) {
+        while (shaperHead < ringTail) {
+            int slot = (int) (shaperHead & ringMask);
+            if (departure[slot] == Long.MIN_VALUE) {
+                departure[slot] = transmissionEnd(Math.max(arrival[slot], busyUntil), length[slot]);
+            }
+            if (departure[slot] > now) {
+                return;
+            }
+            busyUntil = departure[slot];
+            queuedBytes -= length[slot];
+            queuedPackets--;
+            if (lost()) {
+                state[slot] = DONE;
+                counters.lossDrops++;
+            } else {
+                long due = departure[slot] + current.delayNanos + jitter();
+                if (!current.reordering) {
+                    due = Math.max(due, lastDeliverAt);
+                    lastDeliverAt = due;
+                }
+                deliverAt[slot] = due;
+                state[slot] = DELAYED;
+                if (current.reordering) {
+                    heapPush(shaperHead);
+                }
+            }
+            shaperHead++;
+        }
+    }
+
+    /** When a packet that may start at {@code start} has left the bottleneck: a constant rate, or the trace. */
+    private long transmissionEnd(long start, int bytes) {
+        long[] opportunities = current.traceOpportunityNanos;
+        if (opportunities == null) {
+            return start + current.serializationNanos(bytes);
+        }
+        if (traceBytesLeft == 0 || opportunityTime(traceOpportunity) < start) {
+            traceOpportunity = firstOpportunityAtOrAfter(start);
+            traceBytesLeft = DeliveryTrace.BYTES_PER_OPPORTUNITY;
+        }
+        int needed = bytes;
+        while (needed > traceBytesLeft) {
+            needed -= traceBytesLeft;
+            traceOpportunity++;
+            traceBytesLeft = DeliveryTrace.BYTES_PER_OPPORTUNITY;
+        }
+        traceBytesLeft -= needed;
+        return opportunityTime(traceOpportunity);
+    }
+
+    private long opportunityTime(long index) {
+        long[] opportunities = current.traceOpportunityNanos;
+        long period = index / opportunities.length;
+        return settingsSince + period * current.tracePeriodNanos + opportunities[(int) (index % opportunities.length)];
+    }
+
+    private long firstOpportunityAtOrAfter(long time) {
+        long[] opportunities = current.traceOpportunityNanos;
+        long sincePeriodStart = Math.max(0, time - settingsSince);
+        long period = sincePeriodStart / current.tracePeriodNanos;
+        long within = sincePeriodStart % current.tracePeriodNanos;
+        int low = 0;
+        int high = opportunities.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (opportunities[middle] < within) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return period * opportunities.length + low;
+    }
+
+    private boolean lost() {
+        PathSettings s = current;
+        if (s.bernoulli) {
+            return random.nextDouble() < s.lossProbability;
+        }
+        if (s.gilbertElliott) {
+            boolean lost = random.nextDouble() < (badState ? s.lossInBad : s.lossInGood);
+            badState = badState ? random.nextDouble() >= s.badToGood : random.nextDouble() < s.goodToBad;
+            return lost;
+        }
+        return false;
+    }
+
+    private long jitter() {
+        long range = current.jitterNanos;
+        return range == 0 ? 0 : random.nextLong(-range, range + 1);
+    }
+
+    private void deliverDue(long now) {
+        if (current.reordering) {
+            while (delayHeapSize > 0 && deliverAt[(int) (delayHeap[0] & ringMask)] <= now) {
+                deliver((int) (heapPop() & ringMask), now);
+            }
+            return;
+        }
+        while (deliverCursor < shaperHead) {
+            int slot = (int) (deliverCursor & ringMask);
+            if (state[slot] == DELAYED) {
+                if (deliverAt[slot] > now) {
+                    return;
+                }
+                deliver(slot, now);
+            }
+            deliverCursor++;
+        }
+    }
+
+    private void deliver(int slot, long now) {
+        long written = Native.LIBC.write(egressFd, arenaAddress + offset[slot], length[slot]);
+        if (written == length[slot]) {
+            counters.delivered++;
+            counters.deliveredBytes += written;
+        } else {
+            counters.writeErrors++;
+        }
+        lateness.record(now - deliverAt[slot]);
+        state[slot] = DONE;
+    }
+
+    /** Frees the arena up to the oldest packet not yet delivered. */
+    private void freeDone() {
+        while (ringHead < shaperHead && state[(int) (ringHead & ringMask)] == DONE) {
+            ringHead++;
+        }
+        if (deliverCursor < ringHead) {
+            deliverCursor = ringHead;
+        }
+    }
+
+    private long nextDeadline() {
+        long deadline = Long.MAX_VALUE;
+        if (shaperHead < ringTail) {
+            int slot = (int) (shaperHead & ringMask);
+            if (departure[slot] == Long.MIN_VALUE) {
+                departure[slot] = transmissionEnd(Math.max(arrival[slot], busyUntil), length[slot]);
+            }
+            deadline = departure[slot];
+        }
+        if (delayHeapSize > 0) {
+            deadline = Math.min(deadline, deliverAt[(int) (delayHeap[0] & ringMask)]);
+        } else if (deliverCursor < shaperHead) {
+            // After deliverDue, the cursor rests on the first packet still waiting in the delay line.
+            int slot = (int) (deliverCursor & ringMask);
+            if (state[slot] == DELAYED) {
+                deadline = Math.min(deadline, deliverAt[slot]);
+            }
+        }
+        long start = scheduleStartNanos;
+        if (nextStep < settings.length && start != Long.MAX_VALUE) {
+            deadline = Math.min(deadline, start + stepAtNanos[nextStep]);
+        }
+        return deadline;
+    }
+
+    private void sleepUntil(long deadline) {
+        long timeout = deadline == Long.MAX_VALUE ? IDLE_WAKEUP_NANOS : deadline - System.nanoTime();
+        if (timeout <= 0) {
+            return;
+        }
+        timeout = Math.min(timeout, IDLE_WAKEUP_NANOS);
+        timespec.putLong(0, timeout / 1_000_000_000L);
+        timespec.putLong(8, timeout % 1_000_000_000L);
+        int ready = Native.LIBC.ppoll(pollFds.address(), 2, timespec.address(), 0);
+        if (ready > 0 && (pollFds.getShort(Native.POLLFD_SIZE + 6) & Native.POLLIN) != 0) {
+            Native.LIBC.read(wakeFd, scratch.address(), 64);
+        }
+    }
+
+    private void heapPush(long sequence) {
+        long due = deliverAt[(int) (sequence & ringMask)];
+        int i = delayHeapSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (deliverAt[(int) (delayHeap[parent] & ringMask)] <= due) {
+                break;
+            }
+            delayHeap[i] = delayHeap[parent];
+            i = parent;
+        }
+        delayHeap[i] = sequence;
+    }
+
+    private long heapPop() {
+        long top = delayHeap[0];
+        long last = delayHeap[--delayHeapSize];
+        long lastDue = deliverAt[(int) (last & ringMask)];
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= delayHeapSize) {
+                break;
+            }
+            if (child + 1 < delayHeapSize
+                    && deliverAt[(int) (delayHeap[child + 1] & ringMask)] < deliverAt[(int) (delayHeap[child] & ringMask)]) {
+                child++;
+            }
+            if (deliverAt[(int) (delayHeap[child] & ringMask)] >= lastDue) {
+                break;
+            }
+            delayHeap[i] = delayHeap[child];
+            i = child;
+        }
+        if (delayHeapSize > 0) {
+            delayHeap[i] = last;
+        }
+        return top;
+    }
+}

@@ -1,0 +1,155 @@
+package org.pepsal.testbed.link;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pepsal.testbed.NeedsRoot;
+import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.calibration.Iperf3;
+import org.pepsal.testbed.calibration.LossProbe;
+import org.pepsal.testbed.calibration.RttProbe;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The userspace emulator measured on the wire, between two real namespaces. */
+@NeedsRoot
+class UserspaceLinkTest {
+    private static final Duration SHORT = Duration.ofMillis(5);
+
+    @Test
+    void medianRttAtTwiceThreeHundredMillisecondsIsWithinOneMillisecond() {
+        LinkSpec spec = LinkSpec.symmetric(LinkDirection.of(20_000_000, Duration.ofMillis(300)));
+        try (TwoHosts hosts = new TwoHosts(spec)) {
+            RttProbe.Result probes = RttProbe.measure(hosts.a, hosts.b, hosts.bAddress(), 100, Duration.ofMillis(10));
+            assertThat(probes.answered()).hasSize(100);
+            assertThat(probes.median()).isCloseTo(Calibration.expectedRttMillis(spec), within(1.0));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} Mbit/s")
+    @ValueSource(ints = {20, 100})
+    void tcpReachesLineRateLessHeaders(int megabits) {
+        LinkDirection direction = LinkDirection.of(megabits * 1_000_000L, SHORT);
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
+            double goodput = Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress(), 4, 1, null);
+            double expected = Calibration.expectedTcpGoodput(direction);
+            assertThat(goodput).isCloseTo(expected, within(0.03 * expected));
+        }
+    }
+
+    @Test
+    void asymmetricLinkCarriesFiftyOneWayAndFiveTheOther() {
+        LinkDirection down = LinkDirection.of(50_000_000, SHORT);
+        LinkDirection up = LinkDirection.of(5_000_000, SHORT);
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.asymmetric(down, up))) {
+            double downGoodput = Iperf3.tcp(hosts.a, hosts.b, hosts.bAddress(), 3, 1, null);
+            double upGoodput = Iperf3.tcp(hosts.b, hosts.a, hosts.aAddress(), 3, 1, null);
+            assertThat(downGoodput).isCloseTo(Calibration.expectedTcpGoodput(down),
+                    within(0.03 * Calibration.expectedTcpGoodput(down)));
+            assertThat(upGoodput).isCloseTo(Calibration.expectedTcpGoodput(up),
+                    within(0.03 * Calibration.expectedTcpGoodput(up)));
+        }
+    }
+
+    @Test
+    void bernoulliLossIsWithinThreeSigmaOverTwentyFiveThousandPackets() {
+        LossModel loss = new LossModel.Bernoulli(0.02);
+        int packets = 25_000;
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(LinkDirection.of(100_000_000, SHORT).withLoss(loss)))) {
+            LossProbe.Result result = LossProbe.run(hosts.a, hosts.b, hosts.bAddress(), packets, 100, 10_000);
+            assertThat(result.lossRate()).isCloseTo(0.02, within(3 * Calibration.lossSigma(loss, packets)));
+            assertThat(hosts.stats().aToB().tailDrops()).isZero();
+        }
+    }
+
+    @Test
+    void gilbertElliottMeanLossAndBurstLengthAreWithinFifteenPercentOfTheory() {
+        LossModel.GilbertElliott loss = new LossModel.GilbertElliott(0.02, 0.3, 0, 1);
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(LinkDirection.of(100_000_000, SHORT).withLoss(loss)))) {
+            LossProbe.Result result = LossProbe.run(hosts.a, hosts.b, hosts.bAddress(), 50_000, 100, 20_000);
+            assertThat(result.lossRate()).isCloseTo(loss.meanLoss(), within(0.15 * loss.meanLoss()));
+            assertThat(result.meanBurstLength()).isCloseTo(loss.meanBurstLength(), within(0.15 * loss.meanBurstLength()));
+        }
+    }
+
+    @Test
+    void queueLimitTailDropsAndBoundsQueueingDelay() {
+        long queueBytes = 30_000;
+        LinkDirection direction = LinkDirection.of(10_000_000, Duration.ofMillis(10))
+                .withQueueLimit(QueueLimit.bytes(queueBytes));
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
+            // 1028-byte datagrams at 2500/s offer about 20.6 Mbit/s to a 10 Mbit/s bottleneck.
+            LossProbe.Result result = LossProbe.run(hosts.a, hosts.b, hosts.bAddress(), 5_000, 1000, 2_500);
+            LinkStats.Direction stats = hosts.stats().aToB();
+            assertThat(result.lossRate()).isBetween(0.35, 0.65);
+            assertThat(stats.tailDrops()).isEqualTo(result.lost());
+            assertThat(stats.lossDrops()).isZero();
+            double fullQueueMillis = direction.serializationNanos(queueBytes) / 1e6;
+            double packetMillis = direction.serializationNanos(1028) / 1e6;
+            double bound = 10 + fullQueueMillis + packetMillis;
+            // The queue stays full: nearly every packet waits the whole queue. The receiving thread of this JVM
+            // shares two cores with everything else, so the tail is judged by p99, the maximum only loosely
+            // (without the limit the queue would grow to over a second).
+            assertThat(result.oneWayMillis(0.5)).isBetween(bound - 2 * packetMillis - 1, bound + 1);
+            assertThat(result.oneWayMillis(0.99)).isLessThan(bound + 2);
+            assertThat(result.maxOneWayMillis()).isLessThan(10 + 2 * fullQueueMillis);
+        }
+    }
+
+    @Test
+    void scheduleStepIsAppliedWithinTenMillisecondsOfItsTime() {
+        LinkDirection before = LinkDirection.of(20_000_000, Duration.ofMillis(20));
+        LinkDirection after = before.withDelay(Duration.ofMillis(70));
+        Duration stepAt = Duration.ofMillis(1000);
+        LinkSpec spec = LinkSpec.symmetric(before)
+                .withSchedule(new Schedule(List.of(new Schedule.Step(stepAt, after, before))));
+        try (TwoHosts hosts = new TwoHosts(spec)) {
+            long start = hosts.link.startSchedule();
+            RttProbe.Result probes = RttProbe.measure(hosts.a, hosts.b, hosts.bAddress(), 2000, Duration.ofMillis(1));
+            double threshold = (40 + 90) / 2.0;
+            long firstSlow = Long.MAX_VALUE;
+            long lastFast = Long.MIN_VALUE;
+            for (int i = 0; i < probes.rttMillis().length; i++) {
+                long sentAfterStart = probes.sentAtNanos()[i] - start;
+                if (probes.rttMillis()[i] > threshold) {
+                    firstSlow = Math.min(firstSlow, sentAfterStart);
+                } else if (probes.rttMillis()[i] <= threshold) {
+                    lastFast = Math.max(lastFast, sentAfterStart);
+                }
+            }
+            assertThat(hosts.stats().aToB().stepsApplied()).isEqualTo(1);
+            assertThat(firstSlow / 1e6).isCloseTo(stepAt.toMillis(), within(10.0));
+            assertThat(lastFast / 1e6).isCloseTo(stepAt.toMillis(), within(10.0));
+        }
+    }
+
+    @Test
+    void killedEmulatorTakesItsDevicesWithItAndTheTopologyStillClosesCleanly() throws Exception {
+        TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(LinkDirection.of(10_000_000, SHORT)));
+        try {
+            long pid = ((UserspaceBackend.UserspaceLink) hosts.link).emulator().pid();
+            assertThat(hosts.a.exec("ip", "-o", "link")).contains(hosts.link.link().aDevice());
+            ProcessHandle emulator = ProcessHandle.of(pid).orElseThrow();
+            new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+            emulator.onExit().get();
+            awaitGone(hosts);
+        } finally {
+            hosts.close();
+        }
+    }
+
+    private static void awaitGone(TwoHosts hosts) throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            if (!hosts.a.exec("ip", "-o", "link").contains(hosts.link.link().aDevice())
+                    && !hosts.b.exec("ip", "-o", "link").contains(hosts.link.link().bDevice())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the TUN devices outlived their emulator");
+    }
+}
