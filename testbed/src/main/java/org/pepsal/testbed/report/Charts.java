@@ -3,6 +3,7 @@ package org.pepsal.testbed.report;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.Plot;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 
 /** The report's charts (the registry), their shared look, and writing them as PNG and SVG. */
@@ -50,12 +52,18 @@ public final class Charts {
         return chart;
     }
 
-    /** A logarithmic axis with plain-number tick labels (goodputs and times span decades). */
+    /**
+     * A logarithmic axis (goodputs and times span decades) labelled at each power of ten, with plain-number
+     * labels, and minor ticks in between.
+     */
     static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
         axis.setSmallestValue(1e-9);
-        axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+        // The tick unit of a LogAxis counts in exponents: 1 is one tick per decade.
+        axis.setTickUnit(new NumberTickUnit(1, new DecimalFormat("0.#########")));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
         return axis;
     }
 
