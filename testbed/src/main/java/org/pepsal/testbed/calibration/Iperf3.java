@@ -31,6 +31,13 @@ public final class Iperf3 {
         return run(client, server, serverAddress, options);
     }
 
+    /** TCP goodput of {@code streams} parallel flows together, in bit/s. */
+    public static double tcpParallel(Host client, Host server, String serverAddress, int streams, int seconds,
+                                     int omitSeconds) {
+        return run(client, server, serverAddress, List.of("-P", Integer.toString(streams),
+                "-t", Integer.toString(seconds), "-O", Integer.toString(omitSeconds)));
+    }
+
     /** UDP goodput in bit/s with datagrams of {@code payloadBytes} offered at {@code offeredBitsPerSecond}. */
     public static double udp(Host client, Host server, String serverAddress, int seconds, long offeredBitsPerSecond,
                              int payloadBytes) {

@@ -65,7 +65,22 @@ public final class LinkLeftovers {
         return found;
     }
 
-    /** Kills the emulators by pid (their TUN devices go with them), then deletes any device still there. */
+    /** Emulator error logs in the temp directory ({@code <prefix>emulator-*.log}) that a killed runner never deleted. */
+    public static List<Path> emulatorLogs(String prefix) {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.startsWith(prefix) && name.contains("-emulator-") && name.endsWith(".log");
+            }).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Kills the emulators by pid (their TUN devices go with them), then deletes any device still there and the
+     * emulators' logs.
+     */
     public static List<String> clean(String prefix) {
         List<String> removed = new ArrayList<>();
         for (long pid : emulatorProcesses(prefix)) {
@@ -78,6 +93,14 @@ public final class LinkLeftovers {
         for (String device : tunDevices(prefix)) {
             Shell.tryRun("ip", "link", "del", device);
             removed.add("TUN device " + device);
+        }
+        for (Path log : emulatorLogs(prefix)) {
+            try {
+                Files.deleteIfExists(log);
+                removed.add("emulator log " + log);
+            } catch (IOException e) {
+                // a log that cannot be deleted is harmless
+            }
         }
         return removed;
     }

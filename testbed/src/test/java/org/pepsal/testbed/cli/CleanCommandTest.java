@@ -41,6 +41,7 @@ class CleanCommandTest {
         assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(prefix));
         assertThat(LinkLeftovers.tunDevices(prefix)).isEmpty();
         assertThat(LinkLeftovers.emulatorProcesses(prefix)).isEmpty();
+        assertThat(LinkLeftovers.emulatorLogs(prefix)).isEmpty();
     }
 
     @Test

@@ -37,7 +37,8 @@ class SatelliteTopologyTest {
 
             double expected = Calibration.expectedRttMillis(satellite) + Calibration.expectedRttMillis(terrestrial);
             assertThat(probes.answered()).hasSize(100);
-            assertThat(probes.median()).isCloseTo(expected, within(1.0));
+            // Two links in series, each calibrated to ±1 ms: their sum to ±2 ms.
+            assertThat(probes.median()).isCloseTo(expected, within(2.0));
         }
         assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(prefix));
         assertThat(LinkLeftovers.emulatorProcesses(prefix)).isEmpty();
