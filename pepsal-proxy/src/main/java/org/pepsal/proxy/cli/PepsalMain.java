@@ -1,6 +1,9 @@
 package org.pepsal.proxy.cli;
 
 import ch.qos.logback.classic.Level;
+import org.pepsal.proxy.config.ConfigFile;
+import org.pepsal.proxy.metrics.MetricsServer;
+import org.pepsal.proxy.metrics.ProxyMetrics;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.relay.PepsalProxy;
 import org.pepsal.proxy.socket.LegOptions;
@@ -19,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar pepsal-proxy.jar [options]}: the original's options and defaults, plus the new ones. */
 @Command(name = "pepsal", mixinStandardHelpOptions = true, versionProvider = PepsalMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = RulesCommand.class,
         description = "TCP-splitting Performance Enhancing Proxy for satellite links. Netfilter's TPROXY target "
                 + "diverts new TCP connections to this listener; each is split into a client leg and a server leg.")
 public final class PepsalMain implements Callable<Integer> {
@@ -108,6 +111,15 @@ public final class PepsalMain implements Callable<Integer> {
             description = "On SIGTERM, how long open connections may finish before they are reset (default ${DEFAULT-VALUE} s).")
     double drainTimeout;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (default: off).")
+    int metricsPort;
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Properties file whose keys are the long option names without dashes (port = 5000); "
+                    + "options given here override it (also: $" + ConfigFile.ENVIRONMENT + ").")
+    Path config;
+
     @Option(names = "--relay-buffer", defaultValue = "1048576", paramLabel = "BYTES",
             description = "Bytes queued for one leg before reading the other pauses (default ${DEFAULT-VALUE}).")
     int relayBuffer;
@@ -119,13 +131,24 @@ public final class PepsalMain implements Callable<Integer> {
     /** Runs the command line and returns the exit code: 0 after a clean stop, 1 on failure, 2 on bad usage. */
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new PepsalMain());
+        Path configFile = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT));
+        if (configFile != null) {
+            try {
+                ConfigFile config = ConfigFile.load(configFile);
+                config.validate(commandLine.getCommandSpec());
+                commandLine.setDefaultValueProvider(config);
+            } catch (IllegalArgumentException e) {
+                commandLine.getErr().println("pepsal: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+        }
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
             if (e instanceof IllegalArgumentException) {
-                cl.getErr().println("pepsal: " + e.getMessage());
+                cl.getErr().println("pepsal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                 cl.usage(cl.getErr());
                 return CommandLine.ExitCode.USAGE;
             }
-            cl.getErr().println("pepsal: " + e.getMessage());
+            cl.getErr().println("pepsal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
         return commandLine.execute(args);
@@ -160,6 +183,18 @@ public final class PepsalMain implements Callable<Integer> {
             LOG.error(e.getMessage());
             return 1;
         }
+        MetricsServer metrics = null;
+        if (metricsPort > 0) {
+            try {
+                ProxyMetrics proxyMetrics = new ProxyMetrics(proxy.counters(), proxy.table());
+                proxy.counters().events(proxyMetrics);
+                metrics = MetricsServer.start(metricsPort, proxyMetrics);
+            } catch (IllegalStateException e) {
+                LOG.error(e.getMessage());
+                proxy.close();
+                return 1;
+            }
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
@@ -167,6 +202,9 @@ public final class PepsalMain implements Callable<Integer> {
         stop.await();
         proxy.drain(settings.drainTimeout());
         proxy.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         return 0;
     }
 

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -16,7 +17,9 @@ import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.socket.LegConfigurer;
 import org.pepsal.proxy.socket.NativeSockets;
 import org.pepsal.proxy.table.ConnectionEntry;
+import io.netty.util.concurrent.EventExecutor;
 import org.pepsal.proxy.table.ConnectionTable;
+import org.pepsal.proxy.table.FlowKey;
 import org.pepsal.proxy.table.FlowLog;
 import org.pepsal.proxy.table.TableLog;
 import org.slf4j.Logger;
@@ -33,13 +36,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The proxy process. The original's threads map onto Netty like this: the listener thread is the accept loop
- * (one event loop that owns the listening sockets); the poller and the worker pool are the worker event loops
- * (each connection's two legs live on one of them, so relaying needs no queue and no locks); the timer
- * scheduler is scheduled tasks on the accept loop (garbage collector, table log).
+ * The proxy process. The original's threads map onto Netty like this: the listener thread becomes one listening
+ * socket per event loop (SO_REUSEPORT: the kernel spreads new connections over them), so a connection is
+ * accepted, split and relayed by one thread with no hand-off; the poller and the worker pool are those event
+ * loops (both legs of a connection live on one, so relaying needs no queue and no lock); the timer scheduler is
+ * one scheduler thread (garbage collector, table log), which keeps file I/O off the event loops.
  */
 public final class PepsalProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PepsalProxy.class);
@@ -47,8 +53,12 @@ public final class PepsalProxy implements AutoCloseable {
     private final ProxySettings settings;
     private final ConnectionTable table;
     private final ProxyCounters counters = new ProxyCounters();
-    private final EventLoopGroup acceptLoop;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup eventLoops;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "pepsal-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final List<Channel> listeners = new ArrayList<>();
     private final FlowLog flowLog;
     private final TableLog tableLog;
@@ -58,8 +68,8 @@ public final class PepsalProxy implements AutoCloseable {
         this.table = new ConnectionTable(settings.maxConnections());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
-        this.acceptLoop = new MultiThreadIoEventLoopGroup(1, KeepRegisteredIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), KeepRegisteredIoHandler.newFactory());
+        this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
+                KeepRegisteredIoHandler.newFactory());
     }
 
     /** Starts listening; fails with a message that says what to fix. */
@@ -88,9 +98,9 @@ public final class PepsalProxy implements AutoCloseable {
                 new LegConfigurer("client", settings.clientLeg()), new LegConfigurer("server", settings.serverLeg()),
                 counters);
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptLoop, workers)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SplitConnection.waterMark(settings.relayBuffer()))
@@ -104,13 +114,28 @@ public final class PepsalProxy implements AutoCloseable {
         if (settings.splice()) {
             bootstrap.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
         }
-        for (InetSocketAddress address : listenAddresses()) {
+        List<InetSocketAddress> addresses = listenAddresses();
+        for (InetSocketAddress address : addresses) {
+            try {
+                ensurePortFree(address);
+            } catch (IOException e) {
+                if (!(settings.address() == null && address.getAddress() instanceof Inet6Address
+                        && isAddressFamilyUnsupported(e))) {
+                    throw bindFailure(address, e);
+                }
+            }
+        }
+        for (InetSocketAddress address : addresses) {
             boolean ipv6 = address.getAddress() instanceof Inet6Address;
             try {
-                Channel channel = bootstrap.clone().channelFactory(() -> newListener(ipv6)).bind(address)
-                        .syncUninterruptibly().channel();
-                listeners.add(channel);
-                LOG.info("PEPsal listening on {} (transparent)", channel.localAddress());
+                for (EventExecutor executor : eventLoops) {
+                    // An event loop is a group of one: what its listener accepts stays on it.
+                    EventLoop loop = (EventLoop) executor;
+                    listeners.add(bootstrap.clone().group(loop, loop).channelFactory(() -> newListener(ipv6))
+                            .bind(address).syncUninterruptibly().channel());
+                }
+                LOG.info("PEPsal listening on {} (transparent, {} event loops)", FlowKey.format(address),
+                        settings.eventLoopThreads());
             } catch (Exception e) { // Netty rethrows the native bind error as it is, checked or not
                 if (settings.address() == null && ipv6 && isAddressFamilyUnsupported(e)) {
                     LOG.warn("IPv6 is not available here; listening on IPv4 only");
@@ -118,6 +143,20 @@ public final class PepsalProxy implements AutoCloseable {
                 }
                 throw bindFailure(address, e);
             }
+        }
+    }
+
+    /**
+     * SO_REUSEPORT would let a second proxy share the port silently; a plain bind fails if anyone listens. Done
+     * before the proxy binds anything, since the IPv6 probe is dual-stack and would meet our own IPv4 listeners.
+     */
+    private static void ensurePortFree(InetSocketAddress address) throws IOException {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(address);
+        } catch (java.nio.channels.UnsupportedAddressTypeException e) {
+            // No IPv6 on this host (a container, say): the IPv6 listener will be skipped with a warning.
+            throw new IOException("Address family not supported by protocol", e);
         }
     }
 
@@ -184,12 +223,11 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private void schedule() {
-        var loop = acceptLoop.next();
         long gcSeconds = settings.gcInterval().toSeconds();
-        loop.scheduleAtFixedRate(this::collectGarbage, gcSeconds, gcSeconds, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::collectGarbage, gcSeconds, gcSeconds, TimeUnit.SECONDS);
         if (tableLog != null) {
             long logMillis = settings.tableLogInterval().toMillis();
-            loop.scheduleAtFixedRate(this::logTable, logMillis, logMillis, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(this::logTable, logMillis, logMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -217,7 +255,7 @@ public final class PepsalProxy implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.warn(e.getMessage());
                     }
-                }, acceptLoop.next());
+                }, timer);
     }
 
     public ConnectionTable table() {
@@ -261,8 +299,8 @@ public final class PepsalProxy implements AutoCloseable {
         for (Channel listener : listeners) {
             listener.close();
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        acceptLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        timer.shutdownNow();
+        eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (flowLog != null) {
             flowLog.close();
         }

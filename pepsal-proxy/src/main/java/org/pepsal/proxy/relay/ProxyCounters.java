@@ -10,6 +10,16 @@ public final class ProxyCounters {
     final LongAdder connectFailed = new LongAdder();
     final LongAdder aborted = new LongAdder();
     final LongAdder pendingCollected = new LongAdder();
+    private volatile ProxyEvents events = ProxyEvents.NONE;
+
+    /** Sets the observer of connection events (the metrics); {@code null} for none. */
+    public void events(ProxyEvents observer) {
+        this.events = observer == null ? ProxyEvents.NONE : observer;
+    }
+
+    ProxyEvents events() {
+        return events;
+    }
 
     public long accepted() {
         return accepted.sum();

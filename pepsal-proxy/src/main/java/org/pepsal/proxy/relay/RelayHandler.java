@@ -57,6 +57,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        connection.relayError(direction.sourceLeg(), cause);
         connection.abort(direction.sourceLeg() + " leg: " + describe(cause));
     }
 

@@ -25,6 +25,7 @@ import java.net.Inet6Address;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One split connection: the accepted client leg and the server leg the proxy opens from the client's own
@@ -77,6 +78,7 @@ final class SplitConnection implements ConnectionHandle {
                 connected();
             } else {
                 services.counters().connectFailed.increment();
+                services.counters().events().connectFailed(f.cause());
                 abortWith("connect to " + FlowKey.format(key.server()) + " failed: " + RelayHandler.describe(f.cause()));
             }
         });
@@ -111,6 +113,7 @@ final class SplitConnection implements ConnectionHandle {
         }
         services.counters().connected.increment();
         entry.connected(Instant.now());
+        services.counters().events().connected(Duration.between(entry.synTime(), entry.connectedTime()));
         services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
         boolean clientEnded = splitter.handOver(server);
@@ -148,12 +151,19 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         entry.state(ConnectionState.CLOSING);
+        AbstractEpollStreamChannel source = direction == Direction.CLIENT_TO_SERVER ? client : server;
+        AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
+        if (services.settings().splice() && unread(source) > 0) {
+            // Netty reports the FIN as soon as it is seen, while spliced bytes before it may still wait in the
+            // socket; they are spliced on the next reads, and the FIN must follow them.
+            source.eventLoop().schedule(() -> inputEnded(direction), 1, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (direction == Direction.CLIENT_TO_SERVER) {
             clientSentFin = true;
         } else {
             serverSentFin = true;
         }
-        AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture written) -> {
             if (!written.isSuccess() || finished) {
                 return;
@@ -169,6 +179,19 @@ final class SplitConnection implements ConnectionHandle {
                 }
             });
         });
+    }
+
+    private static int unread(AbstractEpollStreamChannel channel) {
+        try {
+            return NativeSockets.unreadBytes(channel.fd().intValue());
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** An I/O error on one leg, for the metrics. */
+    void relayError(String leg, Throwable cause) {
+        services.counters().events().relayError(leg, cause);
     }
 
     /** Ends the connection with a reset on both legs; callable from any thread. */
@@ -204,9 +227,11 @@ final class SplitConnection implements ConnectionHandle {
             server.close();
         }
         services.table().remove(entry);
+        FlowRecord record = record(reason, clientInfo, serverInfo, Instant.now());
         if (services.flowLog() != null) {
-            services.flowLog().append(record(reason, clientInfo, serverInfo, Instant.now()));
+            services.flowLog().append(record);
         }
+        services.counters().events().closed(record, reset);
     }
 
     private FlowRecord record(String reason, TcpInfo clientInfo, TcpInfo serverInfo, Instant closed) {

@@ -87,6 +87,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (connection != null) {
+            connection.relayError("client", cause);
             connection.abort("client leg: " + RelayHandler.describe(cause));
         }
     }

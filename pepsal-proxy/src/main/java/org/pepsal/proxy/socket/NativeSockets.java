@@ -15,6 +15,7 @@ public final class NativeSockets {
     private static final int TCP_CONGESTION = 13;
     private static final int IPV6_V6ONLY = 26;
     private static final int TCP_INFO_MAX = 256;
+    private static final int FIONREAD = 0x541B;
 
     public interface LibC {
         @SaveError
@@ -22,6 +23,9 @@ public final class NativeSockets {
 
         @SaveError
         int getsockopt(int fd, int level, int option, byte[] value, IntByReference length);
+
+        @SaveError
+        int ioctl(int fd, long request, IntByReference value);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -58,6 +62,15 @@ public final class NativeSockets {
             throw failure("TCP_INFO");
         }
         return TcpInfo.parse(buffer, length.intValue());
+    }
+
+    /** Bytes received and not yet read (FIONREAD). */
+    public static int unreadBytes(int fd) {
+        IntByReference count = new IntByReference();
+        if (LIBC.ioctl(fd, FIONREAD, count) != 0) {
+            throw failure("FIONREAD");
+        }
+        return count.intValue();
     }
 
     /** Makes an IPv6 socket refuse IPv4-mapped traffic, so the IPv4 listener gets IPv4 connections. */

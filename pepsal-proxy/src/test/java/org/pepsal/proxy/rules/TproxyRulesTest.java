@@ -37,4 +37,49 @@ class TproxyRulesTest {
         assertThatThrownBy(() -> new TproxyRules(List.of(), 5000, 1, 100, false))
                 .hasMessageContaining("at least one interface");
     }
+
+    @Test
+    void ipv6AddsTheSameForIp6tablesAndIpMinus6() {
+        TproxyRules rules = new TproxyRules(List.of("eth1", "eth2"), 6000, 7, 200, true);
+        List<List<String>> commands = rules.installCommands();
+        assertThat(commands).hasSize(2 * (4 + 2 + 2));
+        assertThat(commands.subList(8, 16)).allSatisfy(c -> assertThat(c.get(0)).isIn("ip6tables", "ip"));
+        assertThat(commands).contains(List.of("ip6tables", "-t", "mangle", "-A", "PREROUTING", "-i", "eth2", "-p",
+                        "tcp", "-m", "comment", "--comment", "pepsal", "-j", "TPROXY", "--on-port", "6000",
+                        "--tproxy-mark", "7/7"),
+                List.of("ip", "-6", "route", "add", "local", "::/0", "dev", "lo", "table", "200"));
+    }
+
+    @Test
+    void removeCommandsUndoInstallInReverseOrder() {
+        TproxyRules rules = new TproxyRules(List.of("eth1", "eth2"), 5000, 1, 100, true);
+        List<List<String>> install = rules.installCommands();
+        List<List<String>> remove = rules.removeCommands();
+        assertThat(remove).hasSameSizeAs(install);
+        for (int i = 0; i < install.size(); i++) {
+            assertThat(remove.get(install.size() - 1 - i)).isEqualTo(inverse(install.get(i)));
+        }
+    }
+
+    /** What undoes an install command: -N ↔ -X, -A/-I ↔ -D, add ↔ del, the rest unchanged. */
+    static List<String> inverse(List<String> command) {
+        return command.stream().map(word -> switch (word) {
+            case "-N" -> "-X";
+            case "-A", "-I" -> "-D";
+            case "add" -> "del";
+            default -> word;
+        }).toList();
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new TproxyRules(List.of(), 5000, 1, 100, false)).hasMessageContaining("--iface");
+        assertThatThrownBy(() -> new TproxyRules(List.of("eth0"), 0, 1, 100, false)).hasMessageContaining("port");
+        assertThatThrownBy(() -> new TproxyRules(List.of("eth0"), 5000, 0, 100, false)).hasMessageContaining("mark");
+        assertThatThrownBy(() -> new TproxyRules(List.of("eth0"), 5000, 1, 254, false)).hasMessageContaining("main");
+        assertThatThrownBy(() -> new TproxyRules(List.of("eth0; rm -rf /"), 5000, 1, 100, false))
+                .hasMessageContaining("not an interface name");
+        assertThatThrownBy(() -> new TproxyRules(List.of("eth0", "eth0"), 5000, 1, 100, false))
+                .hasMessageContaining("twice");
+    }
 }

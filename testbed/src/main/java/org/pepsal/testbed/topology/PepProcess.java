@@ -41,7 +41,7 @@ public final class PepProcess {
 
     /**
      * Starts the proxy under {@code wrapper} (e.g. {@code prlimit --nofile=64 --}) and waits until it listens on
-     * {@code expectedListeners} sockets, or fails with its log.
+     * every address family it was asked for, or fails with its log.
      */
     public static PepProcess start(Host host, Path workDir, List<String> wrapper, List<String> args) {
         List<String> command = new ArrayList<>(wrapper);
