@@ -1,0 +1,21 @@
+package org.pepsal.testbed.report;
+
+import org.jfree.chart.JFreeChart;
+
+import java.util.List;
+
+/**
+ * One kind of chart of a report. It looks at the data and returns its figures — none when the data has
+ * nothing for it (no flows, no sweep), several when it draws one per variant. Adding a chart is writing one
+ * class and listing it in {@link Charts#ALL}.
+ */
+public interface Chart {
+    List<Figure> figures(ReportData data);
+
+    /**
+     * A drawn chart: {@code name} is the file name (without extension) of its PNG and SVG, {@code caption}
+     * what the report says under it.
+     */
+    record Figure(String name, String caption, JFreeChart chart) {
+    }
+}

@@ -1,0 +1,132 @@
+package org.pepsal.testbed.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.link.LinkSpec;
+import org.pepsal.testbed.topology.SatelliteTopology;
+import org.pepsal.testbed.topology.TcpSettings;
+import org.pepsal.testbed.traffic.Iperf3;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One experiment as its scenario file describes it, validated: what to build, what traffic to run, in which
+ * modes and how often, and which fields to sweep. Built by {@link ScenarioLoader}; see docs/scenarios.md for
+ * the file format.
+ *
+ * @param question the question the report answers (the description when the file names none)
+ * @param sweep    field path → the values it takes; every combination is one {@link Variant}
+ */
+public record Scenario(String name, String description, String question, TopologySettings topology, LinkSpec link,
+                       HostSettings hosts, PepSettings pep, Workload workload, List<Mode> modes, int repetitions,
+                       long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration) {
+
+    /** Plain: the gateway only routes. Split: the PEP runs on every PEP site. Nothing else differs. */
+    public enum Mode {
+        PLAIN, SPLIT;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+
+        public static Mode fromLabel(String label) {
+            return valueOf(label.toUpperCase());
+        }
+    }
+
+    /** The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link. */
+    public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial) {
+    }
+
+    /** Each host role's TCP settings: {@code client}, {@code terminal}, {@code gateway}, {@code server}. */
+    public record HostSettings(Map<String, TcpSettings> byRole) {
+        public static final List<String> ROLES = List.of("client", "terminal", "gateway", "server");
+
+        public TcpSettings forRole(String role) {
+            TcpSettings settings = byRole.get(role);
+            if (settings == null) {
+                throw new IllegalArgumentException("no host role " + role + " (roles: " + ROLES + ")");
+            }
+            return settings;
+        }
+    }
+
+    /**
+     * The PEP's settings, by what each leg faces: the satellite leg and the ground leg (towards the server at
+     * the gateway, towards the client's LAN at a terminal).
+     *
+     * @param options further proxy options, passed as they are
+     */
+    public record PepSettings(LegSettings satelliteLeg, LegSettings groundLeg, boolean splice, List<String> options) {
+        /**
+         * The proxy's command-line arguments at one site. The proxy calls the accepted connection its client
+         * leg: at the gateway that is the satellite side, at a terminal the LAN side.
+         */
+        public List<String> arguments(boolean satelliteLegIsAccepted) {
+            LegSettings clientLeg = satelliteLegIsAccepted ? satelliteLeg : groundLeg;
+            LegSettings serverLeg = satelliteLegIsAccepted ? groundLeg : satelliteLeg;
+            List<String> arguments = new ArrayList<>();
+            clientLeg.addArguments("client", arguments);
+            serverLeg.addArguments("server", arguments);
+            arguments.add(splice ? "--splice" : "--no-splice");
+            arguments.addAll(options);
+            return arguments;
+        }
+    }
+
+    /**
+     * One leg's socket settings; null congestion control and zero buffers leave the system's defaults
+     * (zero keeps autotuning on).
+     */
+    public record LegSettings(String congestionControl, long sendBufferBytes, long receiveBufferBytes) {
+        public static final LegSettings DEFAULTS = new LegSettings(null, 0, 0);
+
+        void addArguments(String proxyLeg, List<String> arguments) {
+            if (congestionControl != null) {
+                arguments.addAll(List.of("--" + proxyLeg + "-cc", congestionControl));
+            }
+            if (sendBufferBytes > 0) {
+                arguments.addAll(List.of("--" + proxyLeg + "-sndbuf", Long.toString(sendBufferBytes)));
+            }
+            if (receiveBufferBytes > 0) {
+                arguments.addAll(List.of("--" + proxyLeg + "-rcvbuf", Long.toString(receiveBufferBytes)));
+            }
+        }
+    }
+
+    /** Bulk transfers, short flows, or both at once (a mix): whichever sections the file gives. */
+    public record Workload(Bulk bulk, Flows flows) {
+        public enum Kind { BULK, FLOWS, MIX }
+
+        public Kind kind() {
+            return bulk != null && flows != null ? Kind.MIX : bulk != null ? Kind.BULK : Kind.FLOWS;
+        }
+    }
+
+    public enum Direction { DOWNLOAD, UPLOAD }
+
+    /** An iperf3 transfer; a download is sent by the server (the PEP sends on the satellite leg). */
+    public record Bulk(Duration duration, int streams, Direction direction) {
+        public Iperf3.Transfer transfer(String congestionControl) {
+            return new Iperf3.Transfer(duration, streams, direction == Direction.DOWNLOAD, congestionControl);
+        }
+    }
+
+    /**
+     * Downloads of each size, one after another, {@code repeat} times each: flow completion time and time to
+     * first byte per size.
+     */
+    public record Flows(List<Long> sizesBytes, int repeat, Duration timeout) {
+    }
+
+    /**
+     * Whether each point's links are measured before its workload runs, and how far they may be off.
+     *
+     * @param enabled false skips calibration (quick trials only: the numbers then rest on trust)
+     */
+    public record CalibrationSettings(boolean enabled, Calibration.Tolerances tolerances) {
+    }
+}

@@ -1,0 +1,191 @@
+package org.pepsal.testbed.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.topology.SatelliteTopology;
+import org.pepsal.testbed.topology.TcpSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a scenario document (already YAML-parsed) into a validated {@link Scenario}; see docs/scenarios.md. */
+final class ScenarioFormat {
+    static final Set<String> TOP_FIELDS = Set.of("name", "description", "question", "topology", "link", "hosts", "pep",
+            "workload", "modes", "repetitions", "seed", "sweep", "calibration");
+    private static final Set<String> HOST_FIELDS = Set.of("congestionControl", "bufferMax", "sysctls");
+    private static final Set<String> LEG_FIELDS = Set.of("congestionControl", "sendBuffer", "receiveBuffer");
+    private static final Map<String, Scenario.Mode> MODES = Map.of("plain", Scenario.Mode.PLAIN, "split", Scenario.Mode.SPLIT);
+
+    private ScenarioFormat() {
+    }
+
+    static Scenario parse(JsonNode document, Path baseDir) {
+        Field root = Field.root(document).object(TOP_FIELDS);
+        String name = root.get("name").requiredText();
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+            throw root.get("name").error("a name is lower-case letters, digits and '-' (it names the report folder): " + name);
+        }
+        String description = root.get("description").text("");
+        long seed = root.get("seed").integer(1, Long.MIN_VALUE, Long.MAX_VALUE);
+        Field link = root.get("link");
+        link.requirePresent();
+        return new Scenario(name, description, root.get("question").text(description), topology(root.get("topology"), baseDir),
+                LinkFormat.parse(link, baseDir, seed), hosts(root.get("hosts")), pep(root.get("pep")),
+                workload(root.get("workload")), modes(root.get("modes")),
+                (int) root.get("repetitions").integer(3, 1, 1000), seed, sweep(root.get("sweep")),
+                calibration(root.get("calibration")));
+    }
+
+    private static Scenario.TopologySettings topology(Field topology, Path baseDir) {
+        if (!topology.present()) {
+            return new Scenario.TopologySettings(SatelliteTopology.Shape.SINGLE_PEP, SatelliteTopology.DEFAULT_TERRESTRIAL);
+        }
+        topology.object(Set.of("shape", "terrestrial"));
+        Field terrestrial = topology.get("terrestrial");
+        return new Scenario.TopologySettings(
+                topology.get("shape").choice(SatelliteTopology.Shape.SINGLE_PEP,
+                        Map.of("single", SatelliteTopology.Shape.SINGLE_PEP, "distributed", SatelliteTopology.Shape.DISTRIBUTED_PEP)),
+                terrestrial.present() ? LinkFormat.parse(terrestrial, baseDir, 1) : SatelliteTopology.DEFAULT_TERRESTRIAL);
+    }
+
+    /** {@code all} applies to every role; a role's own fields replace it, its sysctls add to it. */
+    private static Scenario.HostSettings hosts(Field hosts) {
+        Set<String> keys = new HashSet<>(Scenario.HostSettings.ROLES);
+        keys.add("all");
+        Field all = hosts.present() ? hosts.object(keys).get("all") : hosts;
+        Map<String, TcpSettings> byRole = new LinkedHashMap<>();
+        for (String role : Scenario.HostSettings.ROLES) {
+            Field own = hosts.present() ? hosts.get(role) : hosts;
+            TcpSettings settings = tcp(all, TcpSettings.defaults());
+            byRole.put(role, tcp(own, settings));
+        }
+        return new Scenario.HostSettings(byRole);
+    }
+
+    private static TcpSettings tcp(Field host, TcpSettings base) {
+        if (!host.present()) {
+            return base;
+        }
+        host.object(HOST_FIELDS);
+        Field bufferMax = host.get("bufferMax");
+        long buffer = bufferMax.bytes(base.bufferMaxBytes());
+        if (buffer < 65_536) {
+            throw bufferMax.error("must be at least 64 KiB");
+        }
+        TcpSettings settings = new TcpSettings(host.get("congestionControl").text(base.congestionControl()), buffer,
+                base.sysctls());
+        Field sysctls = host.get("sysctls");
+        if (sysctls.present()) {
+            for (Map.Entry<String, Field> sysctl : sysctls.entries().entrySet()) {
+                JsonNode value = sysctl.getValue().node();
+                if (!value.isValueNode() || value.isNull()) {
+                    throw sysctl.getValue().error("a sysctl's value is a number or text");
+                }
+                settings = settings.withSysctl(sysctl.getKey(), value.asText());
+            }
+        }
+        return settings;
+    }
+
+    private static Scenario.PepSettings pep(Field pep) {
+        if (!pep.present()) {
+            return new Scenario.PepSettings(Scenario.LegSettings.DEFAULTS, Scenario.LegSettings.DEFAULTS, false, List.of());
+        }
+        pep.object(Set.of("satelliteLeg", "groundLeg", "splice", "options"));
+        return new Scenario.PepSettings(leg(pep.get("satelliteLeg")), leg(pep.get("groundLeg")),
+                pep.get("splice").bool(false), pep.get("options").list(List.of(), option -> option.text(null)));
+    }
+
+    private static Scenario.LegSettings leg(Field leg) {
+        if (!leg.present()) {
+            return Scenario.LegSettings.DEFAULTS;
+        }
+        leg.object(LEG_FIELDS);
+        return new Scenario.LegSettings(leg.get("congestionControl").text(null), leg.get("sendBuffer").bytes(0),
+                leg.get("receiveBuffer").bytes(0));
+    }
+
+    private static Scenario.Workload workload(Field workload) {
+        workload.requirePresent();
+        workload.object(Set.of("bulk", "flows"));
+        Field bulk = workload.get("bulk");
+        Field flows = workload.get("flows");
+        if (!bulk.present() && !flows.present()) {
+            throw workload.error("name a bulk or a flows workload, or both (a mix)");
+        }
+        return new Scenario.Workload(bulk.present() ? bulk(bulk) : null, flows.present() ? flows(flows) : null);
+    }
+
+    private static Scenario.Bulk bulk(Field bulk) {
+        bulk.object(Set.of("duration", "streams", "direction"));
+        Field durationField = bulk.get("duration");
+        Duration duration = durationField.duration(Duration.ofSeconds(30));
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw durationField.error("iperf3 runs whole seconds: at least 1 s");
+        }
+        return new Scenario.Bulk(duration, (int) bulk.get("streams").integer(1, 1, 128),
+                bulk.get("direction").choice(Scenario.Direction.DOWNLOAD,
+                        Map.of("download", Scenario.Direction.DOWNLOAD, "upload", Scenario.Direction.UPLOAD)));
+    }
+
+    private static Scenario.Flows flows(Field flows) {
+        flows.object(Set.of("sizes", "repeat", "timeout"));
+        Field sizes = flows.get("sizes");
+        sizes.requirePresent();
+        List<Long> bytes = sizes.list(List.of(), size -> size.bytes(0));
+        if (bytes.isEmpty()) {
+            throw sizes.error("needs at least one size");
+        }
+        Field timeout = flows.get("timeout");
+        Duration limit = timeout.duration(Duration.ofSeconds(120));
+        if (limit.isZero()) {
+            throw timeout.error("must be positive");
+        }
+        return new Scenario.Flows(bytes, (int) flows.get("repeat").integer(1, 1, 10_000), limit);
+    }
+
+    private static List<Scenario.Mode> modes(Field modes) {
+        List<Scenario.Mode> list = modes.list(List.of(Scenario.Mode.PLAIN, Scenario.Mode.SPLIT), mode -> mode.choice(null, MODES));
+        if (list.isEmpty() || new HashSet<>(list).size() != list.size()) {
+            throw modes.error("list plain and/or split, each once");
+        }
+        return list;
+    }
+
+    private static Map<String, List<JsonNode>> sweep(Field sweep) {
+        Map<String, List<JsonNode>> values = new LinkedHashMap<>();
+        if (!sweep.present()) {
+            return values;
+        }
+        for (Map.Entry<String, Field> entry : sweep.entries().entrySet()) {
+            String path = entry.getKey();
+            if (path.equals("sweep") || path.startsWith("sweep.")) {
+                throw entry.getValue().error("a sweep cannot sweep itself");
+            }
+            List<JsonNode> list = new ArrayList<>(entry.getValue().list(List.of(), Field::node));
+            if (list.isEmpty()) {
+                throw entry.getValue().error("a swept field needs at least one value");
+            }
+            values.put(path, list);
+        }
+        return values;
+    }
+
+    private static Scenario.CalibrationSettings calibration(Field calibration) {
+        Calibration.Tolerances defaults = Calibration.Tolerances.DEFAULT;
+        if (!calibration.present()) {
+            return new Scenario.CalibrationSettings(true, defaults);
+        }
+        calibration.object(Set.of("enabled", "rtt", "rate", "lossSigmas"));
+        Duration rtt = calibration.get("rtt").duration(Duration.ofNanos(Math.round(defaults.rttMillis() * 1e6)));
+        return new Scenario.CalibrationSettings(calibration.get("enabled").bool(true), new Calibration.Tolerances(
+                rtt.toNanos() / 1e6, calibration.get("rate").probability(defaults.rateFraction()),
+                calibration.get("lossSigmas").number(defaults.lossSigmas(), 0.1, 100)));
+    }
+}

@@ -1,0 +1,54 @@
+package org.pepsal.testbed.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResultsCsvTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void resultsRoundTripWithOneColumnPerParameter() throws Exception {
+        List<Measurement> measurements = List.of(
+                new Measurement("v01", Map.of("link.down.loss", "1 %"), "plain", 1, Metrics.GOODPUT, 241_000.5, "bit/s"),
+                new Measurement("v02", Map.of("link.down.loss", "0, or none"), "split", 2, Metrics.GOODPUT, 1.9e7, "bit/s"),
+                new Measurement("v01", Map.of("link.down.loss", "1 %", Metrics.FLOW_SIZE, "10000"), "split", 1,
+                        Metrics.FLOW_COMPLETION_TIME, 1.25, "s"));
+        Path file = dir.resolve("results.csv");
+
+        ResultsCsv.writeResults(file, measurements);
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).isEqualTo("variant,link.down.loss,flow.size,mode,repetition,metric,value,unit");
+        assertThat(lines.get(1)).isEqualTo("v01,1 %,,plain,1,goodput,241000.5,bit/s");
+        assertThat(lines.get(2)).isEqualTo("v02,\"0, or none\",,split,2,goodput,1.9E7,bit/s");
+        assertThat(ResultsCsv.readResults(file)).isEqualTo(measurements);
+    }
+
+    @Test
+    void timeseriesCarriesTheTimeColumn() {
+        Measurement goodput = new Measurement("v01", Map.of(), "split", 3, Metrics.GOODPUT, 1.5e7, "bit/s");
+        List<Sample> samples = List.of(new Sample(0.5, goodput), new Sample(1.0, goodput));
+        Path file = dir.resolve("timeseries.csv");
+
+        ResultsCsv.writeTimeseries(file, samples);
+
+        assertThat(ResultsCsv.readTimeseries(file)).isEqualTo(samples);
+    }
+
+    @Test
+    void summaryUsesStudentsTForFewRepetitions() {
+        Summary summary = Summary.of(List.of(1.0, 2.0, 3.0));
+
+        assertThat(summary.mean()).isEqualTo(2.0);
+        assertThat(summary.halfWidth95()).isCloseTo(4.303 * 1 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Summary.of(List.of(5.0)).halfWidth95()).isZero();
+    }
+}

@@ -1,0 +1,266 @@
+package org.pepsal.testbed.scenario;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pepsal.testbed.link.LossModel;
+import org.pepsal.testbed.link.QueueLimit;
+import org.pepsal.testbed.topology.SatelliteTopology;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ScenarioLoaderTest {
+    private static final String MINIMAL = """
+            name: tiny
+            link:
+              down: {rate: 20 Mbit/s, delay: 300 ms}
+            workload:
+              bulk: {duration: 5 s}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("scenario.yaml"), yaml);
+    }
+
+    private ScenarioException rejected(String yaml, String... overrides) throws IOException {
+        Path file = write(yaml);
+        return (ScenarioException) org.assertj.core.api.Assertions.catchThrowable(() -> ScenarioLoader.load(file, List.of(overrides)));
+    }
+
+    @Test
+    void minimalFileGetsTheDocumentedDefaults() throws Exception {
+        Scenario scenario = ScenarioLoader.load(write(MINIMAL)).scenario();
+
+        assertThat(scenario.modes()).containsExactly(Scenario.Mode.PLAIN, Scenario.Mode.SPLIT);
+        assertThat(scenario.repetitions()).isEqualTo(3);
+        assertThat(scenario.topology().shape()).isEqualTo(SatelliteTopology.Shape.SINGLE_PEP);
+        assertThat(scenario.link().aToB().rateBitsPerSecond()).isEqualTo(20_000_000);
+        assertThat(scenario.link().bToA()).isEqualTo(scenario.link().aToB());
+        assertThat(scenario.workload().kind()).isEqualTo(Scenario.Workload.Kind.BULK);
+        assertThat(scenario.calibration().enabled()).isTrue();
+        assertThat(scenario.hosts().forRole("server").bufferMaxBytes()).isEqualTo(64L << 20);
+    }
+
+    @Test
+    void upListsOnlyWhatDiffersFromDownAndScheduleStepsChangeTheStepBefore() throws Exception {
+        Scenario scenario = ScenarioLoader.load(write("""
+                name: layered
+                link:
+                  preset: geo
+                  down: {loss: 1 %, queue: 500 packets}
+                  schedule:
+                    - {at: 15 s, down: {delay: 30 ms}}
+                    - {at: 30 s, up: {rate: 1 Mbit/s}}
+                workload: {flows: {sizes: [10 KB, 1 MB]}}
+                """)).scenario();
+
+        var link = scenario.link();
+        assertThat(link.aToB().rateBitsPerSecond()).isEqualTo(20_000_000);
+        assertThat(link.bToA().rateBitsPerSecond()).isEqualTo(5_000_000);
+        assertThat(link.bToA().loss()).isEqualTo(new LossModel.Bernoulli(0.01));
+        assertThat(link.aToB().queueLimit()).isEqualTo(QueueLimit.packets(500));
+        var first = link.schedule().steps().get(0);
+        assertThat(first.aToB().delay()).isEqualTo(Duration.ofMillis(30));
+        assertThat(first.bToA().delay()).isEqualTo(Duration.ofMillis(30));
+        assertThat(first.bToA().rateBitsPerSecond()).isEqualTo(5_000_000);
+        var second = link.schedule().steps().get(1);
+        assertThat(second.aToB().delay()).isEqualTo(Duration.ofMillis(30));
+        assertThat(second.bToA().rateBitsPerSecond()).isEqualTo(1_000_000);
+        assertThat(scenario.workload().flows().sizesBytes()).containsExactly(10_000L, 1_000_000L);
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsLineAndColumn() throws Exception {
+        ScenarioException e = rejected("""
+                name: tiny
+                link:
+                  down: {rate: 20 Mbit/s, delay: 300 ms}
+                  donw: {rate: 5 Mbit/s}
+                workload:
+                  bulk: {duration: 5 s}
+                """);
+
+        assertThat(e.origin()).endsWith("scenario.yaml");
+        assertThat(e.field()).isEqualTo("link.donw");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.column()).isEqualTo(3);
+        assertThat(e.problem()).contains("unknown field 'donw'");
+        assertThat(e.getMessage()).contains("scenario.yaml:4:3: link.donw:");
+    }
+
+    @Test
+    void wrongTypeIsNamedWithItsLineAndColumn() throws Exception {
+        ScenarioException e = rejected(MINIMAL + "repetitions: three\n");
+
+        assertThat(e.field()).isEqualTo("repetitions");
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.column()).isEqualTo(14);
+        assertThat(e.problem()).contains("whole number");
+    }
+
+    @Test
+    void negativeDelayIsRejected() throws Exception {
+        ScenarioException e = rejected(MINIMAL.replace("delay: 300 ms", "delay: -5 ms"));
+
+        assertThat(e.field()).isEqualTo("link.down.delay");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.column()).isEqualTo(34);
+        assertThat(e.problem()).contains("must not be negative");
+    }
+
+    @Test
+    void lossAboveOneIsRejected() throws Exception {
+        ScenarioException e = rejected(MINIMAL.replace("delay: 300 ms}", "delay: 300 ms, loss: 1.5}"));
+
+        assertThat(e.field()).isEqualTo("link.down.loss");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.problem()).contains("within [0, 1]");
+    }
+
+    @Test
+    void zeroRateIsRejected() throws Exception {
+        ScenarioException e = rejected(MINIMAL.replace("rate: 20 Mbit/s", "rate: 0 Mbit/s"));
+
+        assertThat(e.field()).isEqualTo("link.down.rate");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.column()).isEqualTo(16);
+        assertThat(e.problem()).contains("must be positive");
+    }
+
+    @Test
+    void durationWithoutUnitIsRejected() throws Exception {
+        ScenarioException e = rejected(MINIMAL.replace("duration: 5 s", "duration: 5"));
+
+        assertThat(e.field()).isEqualTo("workload.bulk.duration");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.problem()).contains("with a unit");
+    }
+
+    @Test
+    void missingRequiredFieldPointsAtItsParent() throws Exception {
+        ScenarioException e = rejected("""
+                name: tiny
+                link:
+                  down: {rate: 20 Mbit/s}
+                workload:
+                  bulk: {duration: 5 s}
+                """);
+
+        assertThat(e.field()).isEqualTo("link.down.delay");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.problem()).contains("missing");
+    }
+
+    @Test
+    void duplicateKeyAndBrokenYamlAreLocated() throws Exception {
+        ScenarioException duplicate = rejected(MINIMAL + "name: again\n");
+        assertThat(duplicate.line()).isEqualTo(6);
+        assertThat(duplicate.problem()).contains("Duplicate field 'name'");
+
+        ScenarioException broken = rejected("name: tiny\nlink: [unclosed\n");
+        assertThat(broken.line()).isGreaterThan(0);
+        assertThat(broken.problem()).startsWith("not valid YAML");
+    }
+
+    @Test
+    void setOverridesAFieldAndItsErrorsNameTheOption() throws Exception {
+        Path file = write(MINIMAL);
+
+        LoadedScenario loaded = ScenarioLoader.load(file, List.of("link.down.loss=2 %", "repetitions=5",
+                "modes=[split]", "hosts.server.sysctls.net.ipv4.tcp_ecn=1"));
+        assertThat(loaded.scenario().link().aToB().loss()).isEqualTo(new LossModel.Bernoulli(0.02));
+        assertThat(loaded.scenario().repetitions()).isEqualTo(5);
+        assertThat(loaded.scenario().modes()).containsExactly(Scenario.Mode.SPLIT);
+        assertThat(loaded.scenario().hosts().forRole("server").sysctls()).containsEntry("net.ipv4.tcp_ecn", "1");
+
+        ScenarioException e = rejected(MINIMAL, "link.down.delay=-1 ms");
+        assertThat(e.origin()).isEqualTo("--set link.down.delay=-1 ms");
+        assertThat(e.field()).isEqualTo("link.down.delay");
+        assertThat(e.line()).isZero();
+
+        ScenarioException unknown = rejected(MINIMAL, "workload.bulk.streamz=2");
+        assertThat(unknown.field()).isEqualTo("workload.bulk.streamz");
+        assertThat(unknown.origin()).startsWith("--set");
+
+        ScenarioException malformed = rejected(MINIMAL, "repetitions");
+        assertThat(malformed.problem()).contains("path=value");
+    }
+
+    @Test
+    void sweepExpandsToEveryCombinationInASeededOrder() throws Exception {
+        Path file = write(MINIMAL + """
+                repetitions: 2
+                seed: 7
+                sweep:
+                  link.down.loss: [0, 1 %, 2 %]
+                  workload.bulk.streams: [1, 4]
+                """);
+
+        LoadedScenario loaded = ScenarioLoader.load(file);
+        assertThat(loaded.variants()).hasSize(6);
+        assertThat(loaded.variants().get(5).parameterText()).containsEntry("link.down.loss", "2 %")
+                .containsEntry("workload.bulk.streams", "4");
+        assertThat(loaded.variants().get(5).scenario().workload().bulk().streams()).isEqualTo(4);
+        assertThat(loaded.variants().get(5).document().has("sweep")).isFalse();
+
+        List<Point> points = loaded.points();
+        assertThat(points).hasSize(6 * 2 * 2);
+        assertThat(points.stream().map(Point::id).distinct()).hasSize(24);
+        assertThat(ScenarioLoader.load(file).points().stream().map(Point::id).toList())
+                .isEqualTo(points.stream().map(Point::id).toList());
+        assertThat(ScenarioLoader.load(file, List.of("seed=8")).points().stream().map(Point::id).toList())
+                .isNotEqualTo(points.stream().map(Point::id).toList());
+    }
+
+    @Test
+    void badSweptValueIsLocatedAtTheValueInTheSweep() throws Exception {
+        ScenarioException e = rejected(MINIMAL + """
+                sweep:
+                  link.down.loss: [0, 1 %, 150 %]
+                """);
+
+        assertThat(e.field()).isEqualTo("link.down.loss");
+        assertThat(e.line()).isEqualTo(7);
+        assertThat(e.column()).isEqualTo(28);
+        assertThat(e.problem()).contains("within [0, 1]").contains("swept value");
+    }
+
+    @Test
+    void repetitionsDifferInTheirLinkSeedButModesOfOneRepetitionShareIt() throws Exception {
+        List<Point> points = ScenarioLoader.load(write(MINIMAL)).points();
+        Point plain1 = find(points, "v01-plain-r1");
+        Point split1 = find(points, "v01-split-r1");
+        Point plain2 = find(points, "v01-plain-r2");
+
+        assertThat(plain1.satelliteLink().seed()).isEqualTo(split1.satelliteLink().seed());
+        assertThat(plain1.satelliteLink().seed()).isNotEqualTo(plain2.satelliteLink().seed());
+    }
+
+    @Test
+    void pepArgumentsFollowWhichLegFacesTheSatellite() throws Exception {
+        Scenario scenario = ScenarioLoader.load(write(MINIMAL + """
+                pep:
+                  satelliteLeg: {congestionControl: bbr, sendBuffer: 4 MiB}
+                  groundLeg: {congestionControl: cubic}
+                  splice: true
+                  options: [--quickack]
+                """)).scenario();
+
+        assertThat(scenario.pep().arguments(true)).containsExactly("--client-cc", "bbr", "--client-sndbuf", "4194304",
+                "--server-cc", "cubic", "--splice", "--quickack");
+        assertThat(scenario.pep().arguments(false)).startsWith("--client-cc", "cubic", "--server-cc", "bbr");
+    }
+
+    private static Point find(List<Point> points, String id) {
+        return points.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    }
+}
