@@ -111,7 +111,8 @@ public record Scenario(String name, String description, String question, Topolog
     /** An iperf3 transfer; a download is sent by the server (the PEP sends on the satellite leg). */
     public record Bulk(Duration duration, int streams, Direction direction) {
         public Iperf3.Transfer transfer(String congestionControl) {
-            return new Iperf3.Transfer(duration, streams, direction == Direction.DOWNLOAD, congestionControl);
+            return Iperf3.Transfer.tcp(duration, streams).downloading(direction == Direction.DOWNLOAD)
+                    .withCongestionControl(congestionControl);
         }
     }
 
