@@ -102,6 +102,8 @@ public final class PepsalProxy implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // A failed write must reach SplitConnection with the socket still open, so TCP_INFO can be read.
+                .childOption(ChannelOption.AUTO_CLOSE, false)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SplitConnection.waterMark(settings.relayBuffer()))
                 .handler(new AcceptErrorHandler())

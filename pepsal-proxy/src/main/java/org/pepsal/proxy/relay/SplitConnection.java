@@ -66,6 +66,7 @@ final class SplitConnection implements ConnectionHandle {
                 .group(client.eventLoop())
                 .channelFactory(() -> newServerLeg(family))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())

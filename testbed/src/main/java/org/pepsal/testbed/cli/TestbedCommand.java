@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar testbed.jar}: the testbed's command line; each subcommand is one job. */
 @Command(name = "testbed", mixinStandardHelpOptions = true,
         description = "Namespaces, emulated satellite links and experiments for PEPsal.",
-        subcommands = {CalibrateCommand.class, CleanCommand.class, ValidateCommand.class, ListCommand.class,
+        subcommands = {RunCommand.class, CalibrateCommand.class, CleanCommand.class, ValidateCommand.class, ListCommand.class,
                 ReportCommand.class})
 public final class TestbedCommand implements Runnable {
     @CommandLine.Spec

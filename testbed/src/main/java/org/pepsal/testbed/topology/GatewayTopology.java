@@ -1,19 +1,11 @@
 package org.pepsal.testbed.topology;
 
-import org.pepsal.proxy.rules.TproxyRules;
-
-import java.util.List;
-
 /**
  * The smallest split: client — gateway — server on plain veth links, the gateway routing between them. With
  * {@code divert}, the gateway's TPROXY rules hand TCP connections arriving from the client to a proxy on
- * {@link #PROXY_PORT}; without, it only routes ("plain"), and nothing else differs.
+ * {@link PepProcess#PORT}; without, it only routes ("plain"), and nothing else differs.
  */
 public final class GatewayTopology implements AutoCloseable {
-    public static final int PROXY_PORT = 5000;
-    public static final int MARK = 1;
-    public static final int ROUTING_TABLE = 100;
-
     private final Topology topology;
     private final Host client;
     private final Host gateway;
@@ -43,11 +35,7 @@ public final class GatewayTopology implements AutoCloseable {
             topology.defaultRoute(server, serverLink);
             topology.enableForwarding(gateway);
             if (divert) {
-                TproxyRules rules = new TproxyRules(List.of(clientLink.deviceOf(gateway)), PROXY_PORT, MARK,
-                        ROUTING_TABLE, true);
-                for (List<String> command : rules.installCommands()) {
-                    gateway.exec(command.toArray(String[]::new));
-                }
+                PepProcess.divert(gateway, clientLink.deviceOf(gateway));
             }
             return new GatewayTopology(topology, client, gateway, server, clientLink, serverLink);
         } catch (RuntimeException e) {

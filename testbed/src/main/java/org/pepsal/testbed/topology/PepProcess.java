@@ -1,5 +1,7 @@
 package org.pepsal.testbed.topology;
 
+import org.pepsal.proxy.rules.TproxyRules;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,21 @@ public final class PepProcess {
         }
         throw new IllegalStateException("pepsal-proxy.jar not found (looked at " + candidates
                 + "); build it with `mvn package` or set -Dpepsal.jar=PATH");
+    }
+
+    /** The listening port the testbed's proxies use, and the mark and routing table of their TPROXY rules. */
+    public static final int PORT = 5000;
+    static final int MARK = 1;
+    static final int ROUTING_TABLE = 100;
+
+    /**
+     * Installs, in {@code host}, the TPROXY rules that hand TCP connections arriving on {@code device} to a proxy
+     * on {@link #PORT} (IPv4 and IPv6). They go with the host's namespace.
+     */
+    public static void divert(Host host, String device) {
+        for (List<String> command : new TproxyRules(List.of(device), PORT, MARK, ROUTING_TABLE, true).installCommands()) {
+            host.exec(command.toArray(String[]::new));
+        }
     }
 
     /** Starts the proxy with {@code args} and waits until it listens. */

@@ -8,6 +8,7 @@ import org.pepsal.testbed.link.LinkSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The standard shapes of a satellite experiment, built in namespaces:
@@ -34,6 +35,10 @@ public final class SatelliteTopology implements AutoCloseable {
      * (the terrestrial link at the gateway, the client's LAN at the terminal).
      */
     public record PepSite(Host host, String satelliteDevice, String groundDevice) {
+        /** The device new connections arrive on: the satellite side at the gateway, the LAN at a terminal. */
+        public String acceptingDevice(Host gateway) {
+            return host == gateway ? satelliteDevice : groundDevice;
+        }
     }
 
     private final Topology topology;
@@ -62,6 +67,15 @@ public final class SatelliteTopology implements AutoCloseable {
     /** Builds the shape; every host gets {@code tcp}. Everything is torn down by {@link #close()}. */
     public static SatelliteTopology build(Shape shape, LinkSpec satelliteLink, LinkSpec terrestrialLink,
                                           LinkBackend backend, TcpSettings tcp) {
+        return build(shape, satelliteLink, terrestrialLink, backend, role -> tcp);
+    }
+
+    /**
+     * Builds the shape; each host gets the TCP settings of its role ({@code client}, {@code terminal},
+     * {@code gateway}, {@code server}). Everything is torn down by {@link #close()}.
+     */
+    public static SatelliteTopology build(Shape shape, LinkSpec satelliteLink, LinkSpec terrestrialLink,
+                                          LinkBackend backend, Function<String, TcpSettings> tcpByRole) {
         Topology topology = Topology.create();
         try {
             Host client = topology.host("client");
@@ -69,7 +83,7 @@ public final class SatelliteTopology implements AutoCloseable {
             Host gateway = topology.host("gateway");
             Host server = topology.host("server");
             for (Host host : topology.hosts()) {
-                tcp.apply(host);
+                tcpByRole.apply(host.role()).apply(host);
             }
             Link clientLan = terminal == null ? null : topology.veth(terminal, client);
             Host satelliteEnd = terminal == null ? client : terminal;

@@ -26,8 +26,28 @@ public final class Iperf3 {
     private Iperf3() {
     }
 
-    /** One transfer as iperf3 reported it. Goodput is what the receiver got. */
+    /**
+     * One transfer as iperf3 reported it. Goodput is what the receiver got; {@code intervals} are the receiver's
+     * (the client's for a download, the server's otherwise).
+     */
     public record Result(double goodputBitsPerSecond, long retransmits, List<Interval> intervals) {
+        /**
+         * The receiver's goodput without the first and last {@code edgeSeconds}: the start (slow start, the first
+         * packets still in flight) and the end (what is queued or in flight when iperf3 stops counting, a whole
+         * RTT's worth at satellite delays) would bias a short transfer low.
+         */
+        public double steadyGoodputBitsPerSecond(double edgeSeconds) {
+            double end = intervals.isEmpty() ? 0 : intervals.get(intervals.size() - 1).end();
+            double bits = 0;
+            double seconds = 0;
+            for (Interval interval : intervals) {
+                if (interval.start() >= edgeSeconds && interval.end() <= end - edgeSeconds) {
+                    bits += interval.bitsPerSecond() * (interval.end() - interval.start());
+                    seconds += interval.end() - interval.start();
+                }
+            }
+            return seconds > 0 ? bits / seconds : goodputBitsPerSecond;
+        }
     }
 
     /** Goodput over one reporting interval, seconds from the start. */
@@ -70,7 +90,8 @@ public final class Iperf3 {
 
         List<String> clientOptions() {
             List<String> options = new ArrayList<>(List.of("-t", Long.toString(duration.toSeconds()),
-                    "-P", Integer.toString(streams), "-O", Integer.toString(omitSeconds), "-i", "0.5"));
+                    "-P", Integer.toString(streams), "-O", Integer.toString(omitSeconds), "-i", "0.5",
+                    "--get-server-output"));
             if (download) {
                 options.add("-R");
             }
@@ -92,7 +113,7 @@ public final class Iperf3 {
         String port = Integer.toString(NEXT_PORT.getAndUpdate(p -> p >= 5299 ? 5201 : p + 1));
         Path serverLog = logFile(workDir);
         ManagedProcess listener = server.start("iperf3 server",
-                List.of("iperf3", "-s", "-1", "-B", serverAddress, "-p", port), serverLog);
+                List.of("iperf3", "-s", "-1", "-J", "-i", "0.5", "-B", serverAddress, "-p", port), serverLog);
         try {
             awaitListening(server, port);
             List<String> command = new ArrayList<>(List.of("iperf3", "-c", serverAddress, "-p", port, "-J"));
@@ -105,7 +126,7 @@ public final class Iperf3 {
             if (!result.ok() || report.has("error")) {
                 throw new IllegalStateException("iperf3 failed: " + report.path("error").asText(result.stderr()));
             }
-            return parse(report);
+            return parse(report, transfer.download());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read iperf3's report: " + e.getMessage(), e);
         } finally {
@@ -120,13 +141,14 @@ public final class Iperf3 {
         }
     }
 
-    static Result parse(JsonNode report) {
+    static Result parse(JsonNode report, boolean download) {
         JsonNode end = report.get("end");
         double goodput = end.path("sum_received").path("bits_per_second").asDouble(
                 end.path("sum").path("bits_per_second").asDouble()); // UDP reports "sum" only
         long retransmits = end.path("sum_sent").path("retransmits").asLong(0);
         List<Interval> intervals = new ArrayList<>();
-        for (JsonNode interval : report.path("intervals")) {
+        JsonNode receiver = download ? report : report.path("server_output_json");
+        for (JsonNode interval : receiver.path("intervals")) {
             JsonNode sum = interval.get("sum");
             intervals.add(new Interval(sum.get("start").asDouble(), sum.get("end").asDouble(),
                     sum.get("bits_per_second").asDouble()));
