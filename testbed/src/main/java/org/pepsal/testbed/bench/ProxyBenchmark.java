@@ -62,6 +62,25 @@ public final class ProxyBenchmark {
         measure("proxy", true, List.of());
         measure("proxy --splice", true, List.of("--splice"));
         print();
+        System.out.printf("%nWith the gateway's links limited to 1 Gbit/s (token bucket), 1 stream:%n");
+        double routed = limitedBulk(false, List.of());
+        double copied = limitedBulk(true, List.of());
+        double spliced = limitedBulk(true, List.of("--splice"));
+        System.out.printf(Locale.ROOT, "  routing %.3f Gbit/s, proxy %.3f (ratio %.2f), proxy --splice %.3f (ratio %.2f)%n",
+                routed, copied, copied / routed, spliced, spliced / routed);
+        System.out.printf("%nMemory per idle connection (a fresh proxy, %d connections):%n", idleConnections);
+        System.out.printf(Locale.ROOT, "  proxy %.2f KiB, proxy --splice %.2f KiB%n", idleCost(List.of()),
+                idleCost(List.of("--splice")));
+    }
+
+    private double limitedBulk(boolean split, List<String> proxyArgs) {
+        try (GatewayTopology net = GatewayTopology.build(split)) {
+            net.limitGatewayRate("1gbit");
+            if (split) {
+                PepProcess.start(net.gateway(), workDir.resolve("limited"), proxyArgs);
+            }
+            return bulk(net, net.serverEnd().ipv4(), 1, false);
+        }
     }
 
     private void measure(String mode, boolean split, List<String> proxyArgs) throws Exception {
@@ -89,7 +108,6 @@ public final class ProxyBenchmark {
                 figures.put("connections/s 16 concurrent", connectionsPerSecond(net.client(), server, 16));
                 if (pep != null) {
                     figures.put("proxy RSS after load (MiB)", rssKib(pep.pid()) / 1024.0);
-                    figures.put("proxy RSS per idle connection (KiB)", idleCost(net, pep, server));
                 }
                 serving.set(false);
                 threads.shutdownNow();
@@ -168,26 +186,39 @@ public final class ProxyBenchmark {
         return done.sum() / (double) cpsDuration.toSeconds();
     }
 
-    /** Opens {@code idleConnections} through the proxy and divides its RSS growth (after a GC) by their number. */
-    private double idleCost(GatewayTopology net, PepProcess pep, String server) throws Exception {
-        Thread.sleep(2000); // let the short connections' sockets leave the table
-        gc(pep.pid());
-        long before = rssKib(pep.pid());
-        List<SocketChannel> idle = new ArrayList<>();
-        try {
-            InetSocketAddress target = new InetSocketAddress(server, ECHO_PORT);
-            for (int i = 0; i < idleConnections; i++) {
-                idle.add(net.client().call(() -> SocketChannel.open(target)));
-            }
-            Thread.sleep(2000);
-            gc(pep.pid());
-            long after = rssKib(pep.pid());
-            System.out.printf(Locale.ROOT, "  (RSS %d KiB -> %d KiB with %d idle connections)%n", before, after,
-                    idleConnections);
-            return (after - before) / (double) idleConnections;
-        } finally {
-            for (SocketChannel channel : idle) {
-                channel.close();
+    /**
+     * Starts a fresh proxy, opens {@code idleConnections} through it, and divides its RSS growth (each side after a
+     * GC) by their number. A fresh process, because one that has carried bulk traffic holds heap it may give back.
+     */
+    private double idleCost(List<String> proxyArgs) throws Exception {
+        try (GatewayTopology net = GatewayTopology.build(true);
+             ServerSocketChannel listener = listen(net.server(), net.serverEnd().ipv4())) {
+            PepProcess pep = PepProcess.start(net.gateway(), workDir.resolve("idle"), proxyArgs);
+            ExecutorService threads = Executors.newCachedThreadPool();
+            AtomicBoolean serving = new AtomicBoolean(true);
+            threads.execute(() -> serveEcho(listener, threads, serving));
+            InetSocketAddress target = new InetSocketAddress(net.serverEnd().ipv4(), ECHO_PORT);
+            List<SocketChannel> idle = new ArrayList<>();
+            try {
+                idle.add(net.client().call(() -> SocketChannel.open(target))); // loads the classes a connection needs
+                Thread.sleep(1000);
+                gc(pep.pid());
+                long before = rssKib(pep.pid());
+                for (int i = 1; i < idleConnections; i++) {
+                    idle.add(net.client().call(() -> SocketChannel.open(target)));
+                }
+                Thread.sleep(2000);
+                gc(pep.pid());
+                long after = rssKib(pep.pid());
+                System.out.printf(Locale.ROOT, "  (RSS %d KiB -> %d KiB with %d idle connections)%n", before, after,
+                        idleConnections);
+                return (after - before) / (double) (idleConnections - 1);
+            } finally {
+                for (SocketChannel channel : idle) {
+                    channel.close();
+                }
+                serving.set(false);
+                threads.shutdownNow();
             }
         }
     }

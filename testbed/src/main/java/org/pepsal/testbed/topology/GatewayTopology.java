@@ -1,5 +1,7 @@
 package org.pepsal.testbed.topology;
 
+import java.util.List;
+
 /**
  * The smallest split: client — gateway — server on plain veth links, the gateway routing between them. With
  * {@code divert}, the gateway's TPROXY rules hand TCP connections arriving from the client to a proxy on
@@ -66,6 +68,14 @@ public final class GatewayTopology implements AutoCloseable {
 
     public Link.End serverEnd() {
         return serverLink.endOf(server);
+    }
+
+    /** Limits both of the gateway's devices to {@code rate} (tc's syntax, e.g. {@code 1gbit}) with a token bucket. */
+    public void limitGatewayRate(String rate) {
+        for (Link link : List.of(clientLink, serverLink)) {
+            gateway.exec("tc", "qdisc", "replace", "dev", link.deviceOf(gateway), "root", "tbf", "rate", rate,
+                    "burst", "512kb", "latency", "20ms");
+        }
     }
 
     @Override
