@@ -5,16 +5,11 @@ import org.pepsal.testbed.link.LinkBackends;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.run.ScenarioRunner;
 import org.pepsal.testbed.scenario.LoadedScenario;
-import org.pepsal.testbed.scenario.Presets;
-import org.pepsal.testbed.scenario.ScenarioException;
-import org.pepsal.testbed.scenario.ScenarioLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code testbed run FILE}: runs a scenario (or preset) and prints the path of its report. */
@@ -22,11 +17,8 @@ import java.util.concurrent.Callable;
         description = "Run a scenario file (or preset name): every point, then results.csv, charts and report.html. "
                 + "Re-running with the same --out resumes; Ctrl-C keeps the points already finished.")
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "A scenario file, or the name of a preset.")
-    String scenario;
-
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a field, e.g. --set link.down.loss=0.01.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ScenarioArguments arguments;
 
     @Option(names = "--reps", paramLabel = "N", description = "Repetitions per variant and mode (default: the file's).")
     Integer repetitions;
@@ -41,11 +33,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedScenario loaded;
-        try {
-            loaded = ScenarioLoader.load(Presets.resolve(scenario), overrides);
-        } catch (ScenarioException e) {
-            System.err.println(e.getMessage());
+        LoadedScenario loaded = arguments.loadOrReport();
+        if (loaded == null) {
             return 1;
         }
         if (repetitions != null && repetitions < 1) {
