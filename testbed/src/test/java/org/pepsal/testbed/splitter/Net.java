@@ -53,6 +53,37 @@ final class Net {
         });
     }
 
+    /**
+     * Echoes every connection {@code listener} accepts, each on a thread of {@code threads}, until the listener
+     * is closed; a connection's echo ends when its client closes or resets it.
+     */
+    static void serveEcho(ServerSocketChannel listener, java.util.concurrent.ExecutorService threads) {
+        threads.execute(() -> {
+            while (listener.isOpen()) {
+                SocketChannel accepted;
+                try {
+                    accepted = listener.accept();
+                } catch (IOException e) {
+                    return; // closed
+                }
+                threads.execute(() -> {
+                    try (accepted) {
+                        ByteBuffer buffer = ByteBuffer.allocate(4096);
+                        while (accepted.read(buffer) >= 0) {
+                            buffer.flip();
+                            while (buffer.hasRemaining()) {
+                                accepted.write(buffer);
+                            }
+                            buffer.clear();
+                        }
+                    } catch (IOException ignored) {
+                        // The client closing or resetting first is how each echo ends.
+                    }
+                });
+            }
+        });
+    }
+
     /** Writes {@code length} pseudo-random bytes from {@code seed}; returns their SHA-256. */
     static byte[] send(WritableByteChannel channel, long seed, long length) throws IOException {
         MessageDigest digest = sha256();

@@ -14,7 +14,6 @@ import org.pepsal.testbed.topology.Shell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ class ProxyLifecycleTest {
     static void build() {
         net = GatewayTopology.build(true);
         echoListener = Net.listen(net.server(), net.serverEnd().ipv4(), ECHO_PORT);
-        threads.execute(ProxyLifecycleTest::serveEcho);
+        Net.serveEcho(echoListener, threads);
     }
 
     @AfterAll
@@ -68,30 +67,6 @@ class ProxyLifecycleTest {
             Path logs = Path.of("target", "proxy-logs");
             Files.createDirectories(logs);
             Files.writeString(logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), pep.log());
-        }
-    }
-
-    private static void serveEcho() {
-        while (echoListener.isOpen()) {
-            try {
-                SocketChannel accepted = echoListener.accept();
-                threads.execute(() -> {
-                    try (accepted) {
-                        ByteBuffer buffer = ByteBuffer.allocate(4096);
-                        while (accepted.read(buffer) >= 0) {
-                            buffer.flip();
-                            while (buffer.hasRemaining()) {
-                                accepted.write(buffer);
-                            }
-                            buffer.clear();
-                        }
-                    } catch (IOException ignored) {
-                        // A reset client ends its echo.
-                    }
-                });
-            } catch (IOException e) {
-                return;
-            }
         }
     }
 

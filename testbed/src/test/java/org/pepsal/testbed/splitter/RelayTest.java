@@ -11,7 +11,6 @@ import org.pepsal.testbed.NeedsRoot;
 import org.pepsal.testbed.topology.GatewayTopology;
 import org.pepsal.testbed.topology.PepProcess;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -246,7 +244,7 @@ class RelayTest {
         GatewayTopology net = topology(mode);
         int count = 1000;
         try (ServerSocketChannel listener = Net.listen(net.server(), net.serverEnd().ipv4(), SERVER_PORT)) {
-            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoServer(listener, count), threads);
+            Net.serveEcho(listener, threads);
             List<SocketChannel> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < count; i++) {
@@ -265,32 +263,6 @@ class RelayTest {
                     client.close();
                 }
             }
-            echo.get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Accepts {@code count} connections and echoes each on its own virtual-ish thread until it closes. */
-    private void echoServer(ServerSocketChannel listener, int count) {
-        try {
-            for (int i = 0; i < count; i++) {
-                SocketChannel accepted = listener.accept();
-                threads.execute(() -> {
-                    try (accepted) {
-                        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(256);
-                        while (accepted.read(buffer) >= 0) {
-                            buffer.flip();
-                            while (buffer.hasRemaining()) {
-                                accepted.write(buffer);
-                            }
-                            buffer.clear();
-                        }
-                    } catch (IOException ignored) {
-                        // The client closing first is how each echo ends.
-                    }
-                });
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
