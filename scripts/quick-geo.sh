@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -DskipTests package
+mvn -B -q -Dstyle.color=never -DskipTests package
 exec java -jar testbed/target/testbed.jar run quick-geo "$@"
