@@ -21,6 +21,12 @@ public final class Topology implements AutoCloseable {
     /** Namespaces made by any testbed run: {@code tb} + six hex digits + {@code -} + role. */
     public static final Pattern OWNED_NAMESPACE = Pattern.compile("tb[0-9a-f]{6}-[a-z0-9-]+");
 
+    /**
+     * How every prefix this process makes begins: {@code tb}, or {@code $TESTBED_PREFIX} ({@code tb} and up to
+     * three hex digits) so that concurrent test sessions on one machine can tell their namespaces apart.
+     */
+    public static final String PREFIX_ROOT = prefixRoot(System.getenv("TESTBED_PREFIX"));
+
     private static final Set<Topology> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
@@ -40,10 +46,23 @@ public final class Topology implements AutoCloseable {
 
     /** Starts an empty topology with a fresh run prefix. */
     public static Topology create() {
-        String prefix = "tb" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24)) + "-";
+        int randomDigits = 8 - PREFIX_ROOT.length();
+        String prefix = PREFIX_ROOT + String.format("%0" + randomDigits + "x",
+                ThreadLocalRandom.current().nextInt(1 << (4 * randomDigits))) + "-";
         Topology topology = new Topology(prefix);
         OPEN.add(topology);
         return topology;
+    }
+
+    static String prefixRoot(String configured) {
+        if (configured == null || configured.isEmpty()) {
+            return "tb";
+        }
+        if (!configured.matches("tb[0-9a-f]{0,3}")) {
+            throw new IllegalArgumentException("TESTBED_PREFIX must be tb followed by up to three hex digits, not "
+                    + configured);
+        }
+        return configured;
     }
 
     public String prefix() {
