@@ -28,6 +28,6 @@ public record Measurement(String variant, Map<String, String> parameters, String
     public static Measurement of(Point point, Map<String, String> qualifiers, String metric, double value, String unit) {
         Map<String, String> parameters = new LinkedHashMap<>(point.variant().parameterText());
         parameters.putAll(qualifiers);
-        return new Measurement(point.variant().id(), parameters, point.mode().label(), point.repetition(), metric, value, unit);
+        return new Measurement(point.variant().id(), parameters, point.mode().name(), point.repetition(), metric, value, unit);
     }
 }

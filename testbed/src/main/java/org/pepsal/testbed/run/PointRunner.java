@@ -55,7 +55,7 @@ final class PointRunner {
                 calibration.requirePassed();
             }
             List<RunningPep> peps = new ArrayList<>();
-            if (point.mode() == Scenario.Mode.SPLIT) {
+            if (point.mode().runsPeps()) {
                 for (SatelliteTopology.PepSite site : topology.pepSites()) {
                     peps.add(startPep(topology, site, scenario, dir));
                 }

@@ -27,7 +27,7 @@ public record LoadedScenario(Path file, ObjectNode document, Scenario scenario, 
     public List<Point> points(int repetitions) {
         List<Point> points = new ArrayList<>();
         for (Variant variant : variants) {
-            for (Scenario.Mode mode : variant.scenario().modes()) {
+            for (Mode mode : variant.scenario().modes()) {
                 for (int repetition = 1; repetition <= repetitions; repetition++) {
                     points.add(new Point(variant, mode, repetition));
                 }

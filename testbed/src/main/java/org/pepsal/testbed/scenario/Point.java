@@ -6,14 +6,15 @@ import org.pepsal.testbed.link.LinkSpec;
  * The unit of work of a run: one variant in one mode, one repetition. Self-contained (its own output folder,
  * {@link #id()}), so a sweep could be spread over machines.
  */
-public record Point(Variant variant, Scenario.Mode mode, int repetition) {
+public record Point(Variant variant, Mode mode, int repetition) {
     /** {@code v03-split-r2}: stable across runs of the same file, so a re-run can skip finished points. */
     public String id() {
-        return variant.id() + "-" + mode.label() + "-r" + repetition;
+        return variant.id() + "-" + mode.name() + "-r" + repetition;
     }
 
+    /** The variant as this point's mode runs it. */
     public Scenario scenario() {
-        return variant.scenario();
+        return variant.scenario(mode);
     }
 
     /**

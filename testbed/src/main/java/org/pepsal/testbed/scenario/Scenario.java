@@ -24,19 +24,6 @@ public record Scenario(String name, String description, String question, Topolog
                        HostSettings hosts, PepSettings pep, Workload workload, List<Mode> modes, int repetitions,
                        long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration) {
 
-    /** Plain: the gateway only routes. Split: the PEP runs on every PEP site. Nothing else differs. */
-    public enum Mode {
-        PLAIN, SPLIT;
-
-        public String label() {
-            return name().toLowerCase();
-        }
-
-        public static Mode fromLabel(String label) {
-            return valueOf(label.toUpperCase());
-        }
-    }
-
     /** The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link. */
     public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial) {
     }

@@ -20,7 +20,7 @@ final class ScenarioFormat {
             "workload", "modes", "repetitions", "seed", "sweep", "calibration");
     private static final Set<String> HOST_FIELDS = Set.of("congestionControl", "bufferMax", "sysctls");
     private static final Set<String> LEG_FIELDS = Set.of("congestionControl", "sendBuffer", "receiveBuffer");
-    private static final Map<String, Scenario.Mode> MODES = Map.of("plain", Scenario.Mode.PLAIN, "split", Scenario.Mode.SPLIT);
+    private static final Set<String> MODE_FIELDS = Set.of("name", "description", "pep", "set");
 
     private ScenarioFormat() {
     }
@@ -150,12 +150,54 @@ final class ScenarioFormat {
         return new Scenario.Flows(bytes, (int) flows.get("repeat").integer(1, 1, 10_000), limit);
     }
 
-    private static List<Scenario.Mode> modes(Field modes) {
-        List<Scenario.Mode> list = modes.list(List.of(Scenario.Mode.PLAIN, Scenario.Mode.SPLIT), mode -> mode.choice(null, MODES));
-        if (list.isEmpty() || new HashSet<>(list).size() != list.size()) {
-            throw modes.error("list plain and/or split, each once");
+    /** Built-in modes by name, or modes defined in place: {@code {name, description, pep, set: {path: value}}}. */
+    private static List<Mode> modes(Field modes) {
+        List<Mode> list = modes.list(Mode.BUILT_IN, ScenarioFormat::mode);
+        if (list.isEmpty()) {
+            throw modes.error("list at least one mode (" + builtInNames() + ", or one defined in place)");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!names.add(list.get(i).name())) {
+                throw modes.elements().get(i).error("mode " + list.get(i).name() + " is listed twice");
+            }
         }
         return list;
+    }
+
+    private static Mode mode(Field mode) {
+        if (!mode.node().isObject()) {
+            String name = mode.text(null);
+            return Mode.builtIn(name).orElseThrow(() -> mode.error("unknown mode '" + name + "'; built in: "
+                    + builtInNames() + "; or define one: {name: NAME, pep: true|false, set: {path: value}}"));
+        }
+        mode.object(MODE_FIELDS);
+        Field nameField = mode.get("name");
+        String name = nameField.requiredText();
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+            throw nameField.error("a mode's name is lower-case letters, digits and '-' (it names points): " + name);
+        }
+        if (Mode.builtIn(name).isPresent()) {
+            throw nameField.error("mode " + name + " is built in; name it without redefining it");
+        }
+        Field pep = mode.get("pep");
+        pep.requirePresent();
+        Map<String, JsonNode> overrides = new LinkedHashMap<>();
+        Field set = mode.get("set");
+        if (set.present()) {
+            for (Map.Entry<String, Field> entry : set.entries().entrySet()) {
+                String root = entry.getKey().split("\\.")[0];
+                if (Mode.FIXED_FIELDS.contains(root)) {
+                    throw entry.getValue().error("a mode cannot set " + root + ": it defines the run's points");
+                }
+                overrides.put(entry.getKey(), entry.getValue().node());
+            }
+        }
+        return new Mode(name, mode.get("description").text(""), pep.bool(false), overrides);
+    }
+
+    private static String builtInNames() {
+        return String.join(", ", Mode.BUILT_IN.stream().map(Mode::name).toList());
     }
 
     private static Map<String, List<JsonNode>> sweep(Field sweep) {

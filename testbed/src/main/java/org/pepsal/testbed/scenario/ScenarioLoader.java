@@ -89,10 +89,39 @@ public final class ScenarioLoader {
             for (Map.Entry<String, JsonNode> value : combinations.get(v).entrySet()) {
                 errors.set(variantDocument, value.getKey(), value.getValue(), origins.get(v).get(value.getKey()));
             }
-            Scenario variantScenario = errors.withOrigins(origins.get(v)).parse(variantDocument, baseDir);
-            variants.add(new Variant(String.format("v%02d", v + 1), combinations.get(v), variantDocument, variantScenario));
+            Errors variantErrors = errors.withOrigins(origins.get(v));
+            Scenario variantScenario = variantErrors.parse(variantDocument, baseDir);
+            variants.add(new Variant(String.format("v%02d", v + 1), combinations.get(v), variantDocument, variantScenario,
+                    byMode(variantDocument, variantScenario, baseDir, variantErrors)));
         }
         return variants;
+    }
+
+    /**
+     * The variant as each mode runs it: the mode's fields set on the variant's document, validated like any
+     * other value (an error names the mode's {@code set} entry).
+     */
+    private static Map<String, Scenario> byMode(ObjectNode variantDocument, Scenario variantScenario, Path baseDir,
+                                                Errors errors) throws ScenarioException {
+        Map<String, Scenario> byMode = new LinkedHashMap<>();
+        List<Mode> modes = variantScenario.modes();
+        for (int m = 0; m < modes.size(); m++) {
+            Mode mode = modes.get(m);
+            if (mode.overrides().isEmpty()) {
+                byMode.put(mode.name(), variantScenario);
+                continue;
+            }
+            ObjectNode modeDocument = variantDocument.deepCopy();
+            Map<String, Origin> origins = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> override : mode.overrides().entrySet()) {
+                Origin origin = errors.inFile(Field.childPath(Field.elementPath("modes", m) + ".set", override.getKey()),
+                        "set by mode " + mode.name());
+                errors.set(modeDocument, override.getKey(), override.getValue(), origin);
+                origins.put(override.getKey(), origin);
+            }
+            byMode.put(mode.name(), errors.withOrigins(origins).parse(modeDocument, baseDir));
+        }
+        return byMode;
     }
 
     private static void applyOverride(ObjectNode document, String override, Map<String, Origin> replaced)

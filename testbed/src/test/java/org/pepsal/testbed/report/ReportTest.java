@@ -46,7 +46,7 @@ class ReportTest {
         loaded = ScenarioLoader.load(file);
         output = RunOutput.create(dir.resolve("reports"), loaded.scenario().name());
         for (Point point : loaded.points()) {
-            boolean split = point.mode().label().equals("split");
+            boolean split = point.mode().name().equals("split");
             boolean lossy = point.variant().id().equals("v02");
             double goodput = split ? 18e6 + point.repetition() * 1e5 : lossy ? 2.4e5 : 17e6;
             List<Measurement> measurements = new ArrayList<>(List.of(

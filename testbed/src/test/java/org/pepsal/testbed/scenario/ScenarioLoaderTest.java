@@ -40,7 +40,7 @@ class ScenarioLoaderTest {
     void minimalFileGetsTheDocumentedDefaults() throws Exception {
         Scenario scenario = ScenarioLoader.load(write(MINIMAL)).scenario();
 
-        assertThat(scenario.modes()).containsExactly(Scenario.Mode.PLAIN, Scenario.Mode.SPLIT);
+        assertThat(scenario.modes()).containsExactly(Mode.PLAIN, Mode.SPLIT);
         assertThat(scenario.repetitions()).isEqualTo(3);
         assertThat(scenario.topology().shape()).isEqualTo(SatelliteTopology.Shape.SINGLE_PEP);
         assertThat(scenario.link().aToB().rateBitsPerSecond()).isEqualTo(20_000_000);
@@ -179,7 +179,7 @@ class ScenarioLoaderTest {
                 "modes=[split]", "hosts.server.sysctls.net.ipv4.tcp_ecn=1"));
         assertThat(loaded.scenario().link().aToB().loss()).isEqualTo(new LossModel.Bernoulli(0.02));
         assertThat(loaded.scenario().repetitions()).isEqualTo(5);
-        assertThat(loaded.scenario().modes()).containsExactly(Scenario.Mode.SPLIT);
+        assertThat(loaded.scenario().modes()).containsExactly(Mode.SPLIT);
         assertThat(loaded.scenario().hosts().forRole("server").sysctls()).containsEntry("net.ipv4.tcp_ecn", "1");
 
         ScenarioException e = rejected(MINIMAL, "link.down.delay=-1 ms");
@@ -258,6 +258,51 @@ class ScenarioLoaderTest {
         assertThat(scenario.pep().arguments(true)).containsExactly("--client-cc", "bbr", "--client-sndbuf", "4194304",
                 "--server-cc", "cubic", "--splice", "--quickack");
         assertThat(scenario.pep().arguments(false)).startsWith("--client-cc", "cubic", "--server-cc", "bbr");
+    }
+
+    @Test
+    void aModeDefinedInPlaceSetsItsFieldsOnItsPointsOnly() throws Exception {
+        LoadedScenario loaded = ScenarioLoader.load(write(MINIMAL + """
+                hosts:
+                  all: {congestionControl: cubic}
+                modes:
+                  - plain
+                  - split
+                  - {name: e2e-bbr, description: no PEP; the server runs BBR, pep: false,
+                     set: {hosts.server.congestionControl: bbr}}
+                repetitions: 1
+                """));
+
+        assertThat(loaded.scenario().modes()).extracting(Mode::name).containsExactly("plain", "split", "e2e-bbr");
+        Point bbr = find(loaded.points(), "v01-e2e-bbr-r1");
+        assertThat(bbr.mode().runsPeps()).isFalse();
+        assertThat(bbr.scenario().hosts().forRole("server").congestionControl()).isEqualTo("bbr");
+        assertThat(find(loaded.points(), "v01-plain-r1").scenario().hosts().forRole("server").congestionControl())
+                .isEqualTo("cubic");
+        // Same repetition, same loss pattern: the paired comparison holds for every mode.
+        assertThat(bbr.satelliteLink().seed()).isEqualTo(find(loaded.points(), "v01-plain-r1").satelliteLink().seed());
+    }
+
+    @Test
+    void aModesBadValueOrFixedFieldIsLocatedInItsSetEntry() throws Exception {
+        ScenarioException bad = rejected(MINIMAL + """
+                modes:
+                  - plain
+                  - {name: tiny-buffer, pep: false, set: {hosts.server.bufferMax: 1 KB}}
+                """);
+        assertThat(bad.field()).isEqualTo("hosts.server.bufferMax");
+        assertThat(bad.line()).isEqualTo(8);
+        assertThat(bad.problem()).contains("at least 64 KiB", "set by mode tiny-buffer");
+
+        ScenarioException fixed = rejected(MINIMAL + """
+                modes: [{name: more, pep: true, set: {repetitions: 9}}]
+                """);
+        assertThat(fixed.field()).isEqualTo("modes[0].set.repetitions");
+        assertThat(fixed.problem()).contains("cannot set repetitions");
+
+        ScenarioException unknown = rejected(MINIMAL + "modes: [plain, spilt]\n");
+        assertThat(unknown.field()).isEqualTo("modes[1]");
+        assertThat(unknown.problem()).contains("unknown mode 'spilt'", "plain, split");
     }
 
     private static Point find(List<Point> points, String id) {
