@@ -1,5 +1,6 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Metrics;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.data.xy.YIntervalSeries;

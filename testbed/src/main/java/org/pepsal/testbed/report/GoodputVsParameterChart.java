@@ -1,5 +1,7 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Metrics;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;

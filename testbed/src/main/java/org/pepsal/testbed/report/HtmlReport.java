@@ -1,5 +1,7 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.pepsal.testbed.calibration.Calibration;

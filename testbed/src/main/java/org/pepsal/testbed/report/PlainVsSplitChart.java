@@ -1,5 +1,6 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Metrics;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;

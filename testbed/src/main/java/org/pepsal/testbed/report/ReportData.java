@@ -1,5 +1,8 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Sample;
+import org.pepsal.testbed.measure.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

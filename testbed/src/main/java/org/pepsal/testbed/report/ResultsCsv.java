@@ -4,6 +4,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Sample;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,18 +21,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * results.csv and timeseries.csv, long format: {@code variant, <one column per parameter>, mode, repetition,
- * [time_s,] metric, value, unit}. The parameter columns are the union of every row's parameters (a row
- * without one leaves it empty), so the file can be read back without anything else.
+ * results.csv and timeseries.csv, long format, one value per row:
+ * <pre>
+ * results.csv:    variant, &lt;one column per parameter&gt;, mode, repetition, leg, metric, bound, value, unit, state, note
+ * timeseries.csv: variant, &lt;one column per parameter&gt;, mode, repetition, leg, time_s, metric, value, unit
+ * </pre>
+ * The parameter columns are the union of every row's parameters (swept fields and qualifiers such as
+ * {@code flow.size}; a row without one leaves it empty). {@code bound} is {@code =} for a value, {@code >}
+ * for a lower bound (a censored value). The files are read back without anything else.
  */
 public final class ResultsCsv {
     static final String VARIANT = "variant";
     static final String MODE = "mode";
     static final String REPETITION = "repetition";
+    static final String LEG = "leg";
     static final String TIME = "time_s";
     static final String METRIC = "metric";
+    static final String BOUND = "bound";
     static final String VALUE = "value";
     static final String UNIT = "unit";
+    static final String STATE = "state";
+    static final String NOTE = "note";
 
     private ResultsCsv() {
     }
@@ -51,27 +62,25 @@ public final class ResultsCsv {
         return read(file);
     }
 
-    private static void write(Path file, List<Sample> rows, boolean withTime) {
+    private static void write(Path file, List<Sample> rows, boolean timeseries) {
         Set<String> parameters = new LinkedHashSet<>();
         rows.forEach(row -> parameters.addAll(row.measurement().parameters().keySet()));
         List<String> header = new ArrayList<>(List.of(VARIANT));
         header.addAll(parameters);
-        header.addAll(List.of(MODE, REPETITION));
-        if (withTime) {
-            header.add(TIME);
-        }
-        header.addAll(List.of(METRIC, VALUE, UNIT));
+        header.addAll(List.of(MODE, REPETITION, LEG));
+        header.addAll(timeseries ? List.of(TIME, METRIC, VALUE, UNIT) : List.of(METRIC, BOUND, VALUE, UNIT, STATE, NOTE));
         try (Writer writer = Files.newBufferedWriter(file);
              CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get().print(writer)) {
             for (Sample row : rows) {
                 Measurement m = row.measurement();
                 List<Object> values = new ArrayList<>(List.of(m.variant()));
                 parameters.forEach(p -> values.add(m.parameters().getOrDefault(p, "")));
-                values.addAll(List.of(m.mode(), m.repetition()));
-                if (withTime) {
-                    values.add(row.seconds());
+                values.addAll(List.of(m.mode(), m.repetition(), m.leg()));
+                if (timeseries) {
+                    values.addAll(List.of(row.seconds(), m.metric(), m.value(), m.unit()));
+                } else {
+                    values.addAll(List.of(m.metric(), m.bound().symbol(), m.value(), m.unit(), m.state(), m.note()));
                 }
-                values.addAll(List.of(m.metric(), m.value(), m.unit()));
                 csv.printRecord(values);
             }
         } catch (IOException e) {
@@ -83,9 +92,13 @@ public final class ResultsCsv {
         try (Reader reader = Files.newBufferedReader(file);
              CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
             List<String> header = csv.getHeaderNames();
-            int first = header.indexOf(VARIANT) + 1;
-            List<String> parameters = header.subList(first, header.indexOf(MODE));
-            boolean withTime = header.contains(TIME);
+            for (String required : List.of(VARIANT, MODE, REPETITION, METRIC, VALUE, UNIT)) {
+                if (!header.contains(required)) {
+                    throw new IllegalArgumentException("no column " + required + " (columns: " + header + ")");
+                }
+            }
+            List<String> parameters = header.subList(header.indexOf(VARIANT) + 1, header.indexOf(MODE));
+            boolean timeseries = header.contains(TIME);
             List<Sample> rows = new ArrayList<>();
             for (CSVRecord record : csv) {
                 Map<String, String> values = new LinkedHashMap<>();
@@ -95,15 +108,22 @@ public final class ResultsCsv {
                     }
                 }
                 Measurement m = new Measurement(record.get(VARIANT), values, record.get(MODE),
-                        Integer.parseInt(record.get(REPETITION)), record.get(METRIC),
-                        Double.parseDouble(record.get(VALUE)), record.get(UNIT));
-                rows.add(new Sample(withTime ? Double.parseDouble(record.get(TIME)) : Double.NaN, m));
+                        Integer.parseInt(record.get(REPETITION)), optional(record, LEG), record.get(METRIC),
+                        record.isMapped(BOUND) && !record.get(BOUND).isEmpty() ? Measurement.Bound.ofSymbol(record.get(BOUND))
+                                : Measurement.Bound.EXACT,
+                        Double.parseDouble(record.get(VALUE)), record.get(UNIT), optional(record, STATE),
+                        optional(record, NOTE));
+                rows.add(new Sample(timeseries ? Double.parseDouble(record.get(TIME)) : Double.NaN, m));
             }
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(file + ": not a results file: " + e.getMessage(), e);
         }
+    }
+
+    private static String optional(CSVRecord record, String column) {
+        return record.isMapped(column) ? record.get(column) : "";
     }
 }

@@ -1,5 +1,7 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Sample;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.scenario.Point;

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkBackend;
-import org.pepsal.testbed.report.Measurement;
-import org.pepsal.testbed.report.Measurements;
+import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Measurements;
 import org.pepsal.testbed.report.RunOutput;
-import org.pepsal.testbed.report.Sample;
+import org.pepsal.testbed.measure.Sample;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
 import org.pepsal.testbed.topology.PepProcess;
@@ -107,7 +108,9 @@ final class PointRunner {
         }
         if (bulk != null) {
             Iperf3.Result result = bulk.join();
-            measurements.addAll(Measurements.bulk(point, result));
+            Legs legs = Legs.of(point.scenario().topology().shape(), point.mode().runsPeps());
+            boolean download = workload.bulk().direction() == Scenario.Direction.DOWNLOAD;
+            measurements.addAll(Measurements.bulk(point, result, (download ? legs.serverEnd() : legs.clientEnd()).name()));
             samples.addAll(Measurements.bulkTimeseries(point, result));
         }
     }
@@ -136,7 +139,7 @@ final class PointRunner {
         if (flows == 0) {
             return List.of();
         }
-        return List.of(Measurement.of(point, "pep_" + site + "_satellite_retransmits", retransmits, "count"),
-                Measurement.of(point, "pep_" + site + "_satellite_rtt", rttSum / flows, "s"));
+        return List.of(Measurement.of(point, Legs.SATELLITE, "pep_" + site + "_retransmits", retransmits, "count"),
+                Measurement.of(point, Legs.SATELLITE, "pep_" + site + "_rtt", rttSum / flows, "s"));
     }
 }

@@ -4,6 +4,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Metrics;
+import org.pepsal.testbed.measure.Sample;
 import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.ScenarioLoader;
@@ -50,15 +54,15 @@ class ReportTest {
             boolean lossy = point.variant().id().equals("v02");
             double goodput = split ? 18e6 + point.repetition() * 1e5 : lossy ? 2.4e5 : 17e6;
             List<Measurement> measurements = new ArrayList<>(List.of(
-                    Measurement.of(point, Metrics.GOODPUT, goodput, Metrics.BITS_PER_SECOND),
-                    Measurement.of(point, Metrics.RETRANSMITS, lossy ? 120 : 0, Metrics.COUNT)));
+                    Measurement.of(point, Legs.END_TO_END, Metrics.GOODPUT, goodput, Metrics.BITS_PER_SECOND),
+                    Measurement.of(point, Legs.END_TO_END, Metrics.RETRANSMITS, lossy ? 120 : 0, Metrics.COUNT)));
             for (long size : List.of(10_000L, 1_000_000L)) {
                 measurements.add(Measurement.of(point, Map.of(Metrics.FLOW_SIZE, Long.toString(size)),
-                        Metrics.FLOW_COMPLETION_TIME, (split ? 1.3 : 2.5) + size / 2e6, Metrics.SECONDS));
+                        Legs.END_TO_END, Metrics.FLOW_COMPLETION_TIME, (split ? 1.3 : 2.5) + size / 2e6, Metrics.SECONDS));
             }
             List<Sample> samples = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
-                samples.add(Sample.of(point, i * 0.5, Metrics.GOODPUT, goodput * Math.min(1, i / 5.0), Metrics.BITS_PER_SECOND));
+                samples.add(Sample.of(point, i * 0.5, Legs.END_TO_END, Metrics.GOODPUT, goodput * Math.min(1, i / 5.0), Metrics.BITS_PER_SECOND));
             }
             Calibration.Report calibration = new Calibration.Report(List.of(
                     new Calibration.Check("rtt", "a->b->a", 600.1, 600.3, 1, "ms", true)));
@@ -72,7 +76,8 @@ class ReportTest {
 
         assertThat(html).isEqualTo(output.dir().resolve("report.html"));
         List<String> header = List.of(Files.readAllLines(output.dir().resolve("results.csv")).get(0).split(","));
-        assertThat(header).containsExactly("variant", "link.down.loss", "flow.size", "mode", "repetition", "metric", "value", "unit");
+        assertThat(header).containsExactly("variant", "link.down.loss", "flow.size", "mode", "repetition", "leg", "metric", "bound",
+                "value", "unit", "state", "note");
         assertThat(ResultsCsv.readResults(output.dir().resolve("results.csv"))).hasSize(8 * 4);
         RunMetadata metadata = RunMetadata.read(output.dir().resolve("metadata.json"));
         assertThat(metadata.calibration()).containsKey("v01-plain-r1");

@@ -58,8 +58,8 @@ class ScenarioRunTest {
         List<CSVRecord> rows;
         try (Reader in = Files.newBufferedReader(output.dir().resolve("results.csv"));
              CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
-            assertThat(csv.getHeaderNames()).containsExactly("variant", "flow.size", "mode", "repetition", "metric",
-                    "value", "unit");
+            assertThat(csv.getHeaderNames()).containsExactly("variant", "flow.size", "mode", "repetition", "leg", "metric",
+                    "bound", "value", "unit", "state", "note");
             rows = csv.getRecords();
         }
         for (String mode : List.of("plain", "split")) {
@@ -75,7 +75,7 @@ class ScenarioRunTest {
             }
         }
         assertThat(rows).anyMatch(r -> r.get("mode").equals("split")
-                && r.get("metric").equals("pep_gateway_satellite_rtt") && Double.parseDouble(r.get("value")) > 0.019);
+                && r.get("metric").equals("pep_gateway_rtt") && Double.parseDouble(r.get("value")) > 0.019);
         assertThat(Files.readString(output.dir().resolve("metadata.json"))).contains("\"userspace");
 
         Set<String> charts;

@@ -1,4 +1,4 @@
-package org.pepsal.testbed.report;
+package org.pepsal.testbed.measure;
 
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.traffic.FlowResult;
@@ -13,16 +13,17 @@ public final class Measurements {
     private Measurements() {
     }
 
-    /** A bulk transfer's goodput and retransmits. */
-    public static List<Measurement> bulk(Point point, Iperf3.Result result) {
-        return List.of(Measurement.of(point, Metrics.GOODPUT, result.goodputBitsPerSecond(), Metrics.BITS_PER_SECOND),
-                Measurement.of(point, Metrics.RETRANSMITS, result.retransmits(), Metrics.COUNT));
+    /** A bulk transfer's goodput (end to end: the receiver's) and its sender's retransmits, on the sender's leg. */
+    public static List<Measurement> bulk(Point point, Iperf3.Result result, String senderLeg) {
+        return List.of(Measurement.of(point, Legs.END_TO_END, Metrics.GOODPUT, result.goodputBitsPerSecond(),
+                        Metrics.BITS_PER_SECOND),
+                Measurement.of(point, senderLeg, Metrics.RETRANSMITS, result.retransmits(), Metrics.COUNT));
     }
 
     /** A bulk transfer's goodput per interval, each at the interval's end. */
     public static List<Sample> bulkTimeseries(Point point, Iperf3.Result result) {
-        return result.intervals().stream().map(interval -> Sample.of(point, interval.end(), Metrics.GOODPUT,
-                interval.bitsPerSecond(), Metrics.BITS_PER_SECOND)).toList();
+        return result.intervals().stream().map(interval -> Sample.of(point, interval.end(), Legs.END_TO_END,
+                Metrics.GOODPUT, interval.bitsPerSecond(), Metrics.BITS_PER_SECOND)).toList();
     }
 
     /** Each flow's completion time and time to first byte, qualified by its size. */
@@ -30,9 +31,9 @@ public final class Measurements {
         List<Measurement> measurements = new ArrayList<>();
         for (FlowResult flow : flows) {
             Map<String, String> size = Map.of(Metrics.FLOW_SIZE, Long.toString(flow.bytes()));
-            measurements.add(Measurement.of(point, size, Metrics.FLOW_COMPLETION_TIME,
+            measurements.add(Measurement.of(point, size, Legs.END_TO_END, Metrics.FLOW_COMPLETION_TIME,
                     flow.completionTime().toNanos() / 1e9, Metrics.SECONDS));
-            measurements.add(Measurement.of(point, size, Metrics.TIME_TO_FIRST_BYTE,
+            measurements.add(Measurement.of(point, size, Legs.END_TO_END, Metrics.TIME_TO_FIRST_BYTE,
                     flow.timeToFirstByte().toNanos() / 1e9, Metrics.SECONDS));
         }
         return measurements;

@@ -1,0 +1,110 @@
+package org.pepsal.testbed.measure;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The metric names and units of results.csv and timeseries.csv, with what each means (the report's legend and
+ * docs/scenarios.md say the same). Each row also names its leg ({@link Legs}).
+ */
+public final class Metrics {
+    // Bulk transfers (iperf3, the receiver's view).
+    public static final String GOODPUT = "goodput";
+    public static final String GOODPUT_AFTER_STARTUP = "goodput_after_startup";
+    public static final String STARTUP_TIME = "startup_time";
+    public static final String GOODPUT_BIN = "goodput_bin";
+    public static final String BYTES_DELIVERED = "bytes_delivered";
+    public static final String TRANSFER_TIME = "transfer_time";
+    // The senders' view (TCP_INFO), per leg.
+    public static final String RETRANSMITS = "retransmits";
+    public static final String SEGMENTS_SENT = "segments_sent";
+    public static final String RETRANSMISSION_RATE = "retransmission_rate";
+    public static final String SRTT = "srtt";
+    public static final String MIN_RTT = "min_rtt";
+    public static final String RWND_LIMITED = "rwnd_limited";
+    public static final String SNDBUF_LIMITED = "sndbuf_limited";
+    public static final String CONGESTION_CONTROL = "congestion_control";
+    public static final String CWND = "cwnd";
+    public static final String PACING_RATE = "pacing_rate";
+    public static final String DELIVERY_RATE = "delivery_rate";
+    public static final String IN_FLIGHT = "in_flight";
+    // Short flows.
+    public static final String FLOW_COMPLETION_TIME = "flow_completion_time";
+    public static final String TIME_TO_FIRST_BYTE = "time_to_first_byte";
+    public static final String FLOW_BYTES = "flow_bytes";
+    // The links as configured.
+    public static final String LINK_RATE = "link_rate";
+    public static final String LINK_DELAY = "link_delay";
+    public static final String LINK_LOSS = "link_loss";
+    public static final String QUEUE_LIMIT = "queue_limit";
+    public static final String BASE_RTT = "base_rtt";
+    public static final String MSS = "mss";
+    public static final String PATH_CAPACITY = "path_capacity";
+    // The link's own health (emulator statistics during the workload).
+    public static final String LINK_HEALTH = "link_health";
+    // The point itself.
+    public static final String POINT_STATUS = "point_status";
+    public static final String POINT_START = "point_start";
+    public static final String POINT_DURATION = "point_duration";
+
+    /** Qualifier parameters: a flow's size in bytes and its round; a bulk stream's index. */
+    public static final String FLOW_SIZE = "flow.size";
+    public static final String FLOW_ROUND = "flow.round";
+    public static final String STREAM = "stream";
+
+    public static final String BITS_PER_SECOND = "bit/s";
+    public static final String SECONDS = "s";
+    public static final String MILLISECONDS = "ms";
+    public static final String COUNT = "count";
+    public static final String FRACTION = "fraction";
+    public static final String BYTES = "B";
+    public static final String SEGMENTS = "segments";
+    public static final String UNIX_SECONDS = "unix-s";
+
+    /** Start-up ends with the first goodput bin at this fraction of the path's capacity. */
+    public static final double STARTUP_FRACTION = 0.9;
+
+    /** Metric → what it means; the link-statistics metrics are listed by {@link LinkHealth}. */
+    public static final Map<String, String> MEANINGS = meanings();
+
+    private Metrics() {
+    }
+
+    private static Map<String, String> meanings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(GOODPUT, "bytes the receiver got over the whole transfer, per second (iperf3's receiver sum)");
+        m.put(GOODPUT_AFTER_STARTUP, "goodput from the end of start-up to the end of the transfer; absent when start-up never ended");
+        m.put(STARTUP_TIME, "start of the first goodput bin at >= 90 % of the path capacity; '>' the transfer's length when never reached");
+        m.put(GOODPUT_BIN, "the width of the goodput bins of timeseries.csv: at least one base RTT and at least 1 s");
+        m.put(BYTES_DELIVERED, "bytes the receiver got");
+        m.put(TRANSFER_TIME, "time a fixed-size transfer took; '>' its timeout when it did not finish");
+        m.put(RETRANSMITS, "segments the leg's sender retransmitted (TCP_INFO total_retrans; iperf3's count without samples)");
+        m.put(SEGMENTS_SENT, "data segments the leg's sender sent (TCP_INFO data_segs_out)");
+        m.put(RETRANSMISSION_RATE, "retransmits / segments_sent of the leg's sender");
+        m.put(SRTT, "the leg's sender's smoothed RTT, mean over its samples (in timeseries.csv: per sample)");
+        m.put(MIN_RTT, "the leg's sender's minimum RTT");
+        m.put(RWND_LIMITED, "share of the sender's busy time limited by the receiver's window (per sample interval in timeseries.csv)");
+        m.put(SNDBUF_LIMITED, "share of the sender's busy time limited by its send buffer (per sample interval in timeseries.csv)");
+        m.put(CONGESTION_CONTROL, "data connections whose sender on this leg ran the congestion control named in state");
+        m.put(CWND, "the sender's congestion window");
+        m.put(PACING_RATE, "the sender's pacing rate");
+        m.put(DELIVERY_RATE, "the sender's delivery-rate estimate");
+        m.put(IN_FLIGHT, "segments sent and not yet acknowledged");
+        m.put(FLOW_COMPLETION_TIME, "connect to last byte of one download; '>' the time waited when it timed out or failed");
+        m.put(TIME_TO_FIRST_BYTE, "connect to first byte of the response; '>' the time waited when none came");
+        m.put(FLOW_BYTES, "bytes a download delivered (state: completed, timed-out, failed)");
+        m.put(LINK_RATE, "the link direction's configured rate (in timeseries.csv: at the start and at each schedule step)");
+        m.put(LINK_DELAY, "the link direction's configured one-way delay");
+        m.put(LINK_LOSS, "the link direction's configured mean loss");
+        m.put(QUEUE_LIMIT, "the bottleneck queue the link direction actually used");
+        m.put(BASE_RTT, "the path's RTT without queueing: every link's delay both ways");
+        m.put(MSS, "the TCP payload of a full segment on the satellite link (MTU less 52 B of IPv4 and TCP with timestamps)");
+        m.put(PATH_CAPACITY, "the goodput the satellite link allows in the data direction: rate x MSS/MTU x (1 - loss)");
+        m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
+        m.put(POINT_STATUS, "state ok or failed; note gives the reason of a failure");
+        m.put(POINT_START, "when the point started");
+        m.put(POINT_DURATION, "how long the point took, build to teardown");
+        return Collections.unmodifiableMap(m);
+    }
+}
