@@ -269,7 +269,7 @@ final class SplitConnection implements ConnectionHandle {
             return null;
         }
         try {
-            return NativeSockets.tcpInfo(channel.fd().intValue());
+            return TcpInfo.read(channel.fd().intValue());
         } catch (RuntimeException e) {
             return null;
         }

@@ -19,6 +19,13 @@ class TcpInfoTest {
         raw.putLong(128, 2_000_000L); // bytes_received
         raw.putInt(148, 600_000);     // min_rtt
         raw.putLong(160, 2_500_000L); // delivery_rate
+        raw.put(7, (byte) 1);         // delivery_rate_app_limited
+        raw.putInt(156, 900);         // data_segs_out
+        raw.putLong(168, 9_000_000L); // busy_time
+        raw.putLong(176, 1_500_000L); // rwnd_limited
+        raw.putLong(184, 250_000L);   // sndbuf_limited
+        raw.putInt(192, 880);         // delivered
+        raw.putInt(228, 65_535);      // snd_wnd
         TcpInfo info = TcpInfo.parse(raw.array(), 232);
         assertThat(info.state()).isEqualTo(1);
         assertThat(info.rttUs()).isEqualTo(600_123);
@@ -28,6 +35,15 @@ class TcpInfoTest {
         assertThat(info.bytesReceived()).isEqualTo(2_000_000L);
         assertThat(info.minRttUs()).isEqualTo(600_000);
         assertThat(info.deliveryRate()).isEqualTo(2_500_000L);
+        assertThat(info.deliveryRateAppLimited()).isTrue();
+        assertThat(info.dataSegsOut()).isEqualTo(900);
+        assertThat(info.busyTimeUs()).isEqualTo(9_000_000L);
+        assertThat(info.rwndLimitedUs()).isEqualTo(1_500_000L);
+        assertThat(info.sndbufLimitedUs()).isEqualTo(250_000L);
+        assertThat(info.delivered()).isEqualTo(880);
+        assertThat(info.sndWnd()).isEqualTo(65_535);
+        assertThat(info.congestionControl()).isNull();
+        assertThat(info.withCongestionControl("bbr").congestionControl()).isEqualTo("bbr");
     }
 
     @Test
@@ -36,5 +52,6 @@ class TcpInfoTest {
         assertThat(info.totalRetrans()).isZero();
         assertThat(info.deliveryRate()).isEqualTo(-1);
         assertThat(info.bytesReceived()).isEqualTo(-1);
+        assertThat(info.busyTimeUs()).isEqualTo(-1);
     }
 }

@@ -1,7 +1,7 @@
 package org.pepsal.testbed.cli;
 
-import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkBackends;
+import org.pepsal.testbed.report.PointRecord;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.run.ScenarioRunner;
 import org.pepsal.testbed.scenario.LoadedScenario;
@@ -12,11 +12,18 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code testbed run FILE}: runs a scenario (or preset) and prints the path of its report. */
+/**
+ * {@code testbed run FILE}: runs a scenario (or preset) and prints the path of its report. Exit status 0 when
+ * every point passed, 1 when some failed (the report says why), 2 for bad arguments, 130 after Ctrl-C.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a scenario file (or preset name): every point, then results.csv, charts and report.html. "
-                + "Re-running with the same --out resumes; Ctrl-C keeps the points already finished.")
+                + "A failed point is recorded with its reason and the others still run. Re-running with the same "
+                + "--out resumes (and retries failed points); Ctrl-C keeps the points already finished.")
 public final class RunCommand implements Callable<Integer> {
+    static final int SOME_FAILED = 1;
+    static final int INTERRUPTED = 130;
+
     @Mixin
     ScenarioArguments arguments;
 
@@ -31,6 +38,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Output folder (default: reports/<scenario>/<timestamp>); an existing one is resumed.")
     Path out;
 
+    @Option(names = "--fail-fast", description = "Stop at the first failed point (the report is still written).")
+    boolean failFast;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a failure, not only its reason.")
+    boolean verbose;
+
     @Override
     public Integer call() {
         LoadedScenario loaded = arguments.loadOrReport();
@@ -41,18 +54,36 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("--reps must be >= 1, not " + repetitions);
             return 2;
         }
-        LinkBackends.Choice choice = LinkBackends.choose(backend, loaded.scenario().link());
-        RunOutput output = out != null ? RunOutput.open(out) : RunOutput.create(Path.of("reports"), loaded.scenario().name());
         try {
-            Path report = new ScenarioRunner(loaded, choice, output)
+            LinkBackends.Choice choice = LinkBackends.choose(backend, loaded.scenario().link());
+            RunOutput output = out != null ? RunOutput.open(out) : RunOutput.create(Path.of("reports"), loaded.scenario().name());
+            ScenarioRunner.Summary summary = new ScenarioRunner(loaded, choice, output, failFast, verbose, System.err)
                     .run(repetitions != null ? repetitions : loaded.scenario().repetitions());
-            System.out.println(report.toAbsolutePath());
-            return 0;
-        } catch (Calibration.CalibrationFailedException e) {
-            System.err.println("the emulated link is not what the scenario says; no numbers were produced:");
-            System.err.println(e.report().table());
-            System.err.println("finished points are kept; resume with --out " + output.dir());
-            return 1;
+            printSummary(summary, output);
+            System.out.println(summary.report().toAbsolutePath());
+            return summary.interrupted() ? INTERRUPTED : summary.allPassed() ? 0 : SOME_FAILED;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("testbed run: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace();
+            }
+            return SOME_FAILED;
+        }
+    }
+
+    private static void printSummary(ScenarioRunner.Summary summary, RunOutput output) {
+        if (summary.interrupted()) {
+            System.err.println("stopped: the point under way was torn down; resume with --out " + output.dir());
+        }
+        if (!summary.failed().isEmpty()) {
+            System.err.println(summary.failed().size() + " point(s) failed (their reasons are in the report and in "
+                    + "points/<id>/failure.txt; re-running with --out " + output.dir() + " retries them):");
+            for (PointRecord failed : summary.failed()) {
+                System.err.println("  " + failed.point().id() + ": " + failed.failure().lines().findFirst().orElse(""));
+            }
+        }
+        if (summary.notRun() > 0 && !summary.interrupted()) {
+            System.err.println(summary.notRun() + " point(s) not run (--fail-fast); resume with --out " + output.dir());
         }
     }
 }

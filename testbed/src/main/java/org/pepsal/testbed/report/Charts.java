@@ -3,7 +3,9 @@ package org.pepsal.testbed.report;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.Plot;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -17,20 +19,33 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.util.Collection;
 import java.util.List;
 
-/** The report's charts (the registry), their shared look, and writing them as PNG and SVG. */
+/**
+ * The report's charts (the registry), their shared look — a colour per mode, a line style per repetition — and
+ * the axis ranges every data set can have: a single value, zeros on a logarithmic axis, nothing at all.
+ */
 public final class Charts {
     /** Every chart a report draws, in the report's order. */
-    public static final List<Chart> ALL = List.of(new PlainVsSplitChart(), new GoodputVsParameterChart(),
-            new GoodputOverTimeChart(), new FlowCompletionChart());
+    public static final List<Chart> ALL = List.of(
+            new StripChart(org.pepsal.testbed.measure.Metrics.GOODPUT, "goodput-plain-vs-split", "Goodput"),
+            new StripChart(org.pepsal.testbed.measure.Metrics.GOODPUT_AFTER_STARTUP, "goodput-after-startup",
+                    "Goodput after start-up"),
+            new GoodputVsParameterChart(), new GoodputOverTimeChart(), new SenderChart(), new FlowCompletionChart());
 
     static final int WIDTH = 800;
     static final int HEIGHT = 500;
     static final Stroke REFERENCE_LINE = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
             new float[]{6, 4}, 0);
-    private static final Color PLAIN = new Color(0x1f, 0x77, 0xb4);
-    private static final Color SPLIT = new Color(0xff, 0x7f, 0x0e);
+    static final Color REFERENCE = Color.DARK_GRAY;
+    /** Mode colours (a colour-blind-safe palette): the baseline first, then the others in their order. */
+    private static final Color[] MODE_COLOURS = {new Color(0x00, 0x72, 0xb2), new Color(0xe6, 0x9f, 0x00),
+            new Color(0x00, 0x9e, 0x73), new Color(0xcc, 0x79, 0xa7), new Color(0xd5, 0x5e, 0x00),
+            new Color(0x56, 0xb4, 0xe9), new Color(0x7f, 0x7f, 0x7f)};
+    /** Dash patterns, one per repetition (then they repeat). */
+    private static final float[][] DASHES = {null, {8, 4}, {2, 3}, {8, 3, 2, 3}, {12, 6}, {4, 4}, {1, 5},
+            {8, 3, 2, 3, 2, 3}};
 
     private Charts() {
     }
@@ -40,9 +55,17 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** The same colour for a mode in every chart. */
-    static Paint colour(String mode) {
-        return mode.startsWith("split") ? SPLIT : PLAIN;
+    /** The same colour for a mode in every chart: its place among the run's modes. */
+    static Paint colour(ReportData data, String mode) {
+        int index = data.modes().indexOf(mode);
+        return MODE_COLOURS[Math.floorMod(index < 0 ? mode.hashCode() : index, MODE_COLOURS.length)];
+    }
+
+    /** A line style per repetition, so the repetitions of one mode can be told apart. */
+    static Stroke repetitionStroke(int repetition) {
+        float[] dash = DASHES[Math.floorMod(repetition - 1, DASHES.length)];
+        return dash == null ? new BasicStroke(1.5f) : new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10, dash, 0);
     }
 
     static JFreeChart titled(String title, Plot plot) {
@@ -59,12 +82,46 @@ public final class Charts {
     static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
-        axis.setSmallestValue(1e-9);
+        axis.setSmallestValue(1e-12);
         // The tick unit of a LogAxis counts in exponents: 1 is one tick per decade.
         axis.setTickUnit(new NumberTickUnit(1, new DecimalFormat("0.#########")));
         axis.setMinorTickCount(9);
         axis.setMinorTickMarksVisible(true);
         return axis;
+    }
+
+    /**
+     * The lowest value a logarithmic axis shows for these values: a tenth of the smallest positive one (values
+     * of zero or less are drawn there, at the bottom edge); 1 when none is positive.
+     */
+    static double logFloor(Collection<Double> values) {
+        return values.stream().filter(v -> v > 0 && Double.isFinite(v)).mapToDouble(Double::doubleValue).min()
+                .orElse(10) / 10;
+    }
+
+    /**
+     * Fixes a logarithmic axis's range around positive values: at least a factor of three either side of a single
+     * value, so that a range of zero length never reaches JFreeChart.
+     */
+    static void logRange(ValueAxis axis, Collection<Double> values, double floor) {
+        double min = values.stream().filter(v -> v > 0 && Double.isFinite(v)).mapToDouble(Double::doubleValue).min()
+                .orElse(floor * 10);
+        double max = values.stream().filter(v -> v > 0 && Double.isFinite(v)).mapToDouble(Double::doubleValue).max()
+                .orElse(floor * 10);
+        double low = Math.min(min, floor);
+        axis.setRange(Math.min(low / 1.5, max / 3), Math.max(max * 1.5, low * 3));
+    }
+
+    /** Fixes a linear axis's range around values (from zero when none is negative), never of zero length. */
+    static void linearRange(ValueAxis axis, Collection<Double> values) {
+        double min = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(1);
+        double low = Math.min(0, min);
+        double high = max > low ? max + (max - low) * 0.05 : low + Math.max(1, Math.abs(low));
+        axis.setRange(low, high);
+        if (axis instanceof NumberAxis number) {
+            number.setAutoRangeIncludesZero(false);
+        }
     }
 
     static void writePng(JFreeChart chart, Path file) {
@@ -88,5 +145,12 @@ public final class Charts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** "n = 6", or "n = 4–6" when the groups differ. */
+    static String nText(Collection<Integer> counts) {
+        int min = counts.stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = counts.stream().mapToInt(Integer::intValue).max().orElse(0);
+        return "n = " + (min == max ? Integer.toString(min) : min + "–" + max);
     }
 }

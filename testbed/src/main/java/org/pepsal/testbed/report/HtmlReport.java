@@ -1,26 +1,29 @@
 package org.pepsal.testbed.report;
 
-import org.pepsal.testbed.measure.Measurement;
-import org.pepsal.testbed.measure.Metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.measure.Metrics;
+import org.pepsal.testbed.report.stats.Bootstrap;
+import org.pepsal.testbed.report.stats.OrderStatistics;
 import org.pepsal.testbed.scenario.Quantities;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * report.html, self-contained (the charts are inline SVG): the question, the configuration, the
- * calibration, the results table, the charts and the metadata.
+ * report.html, self-contained (the charts are inline SVG): the question, the configuration, the points (and why
+ * any failed), results per leg, paired comparisons, the congestion control in use, the links and their health,
+ * the calibration, the charts (or why one was not drawn), the method and the metadata.
  */
 final class HtmlReport {
-    /** A chart as the report shows it: its figure and its SVG element. */
+    /** A chart as the report shows it: its figure and, when drawn, its SVG element. */
     record Drawn(Chart.Figure figure, String svg) {
     }
 
-    private final StringBuilder html = new StringBuilder();
+    private final Html html = new Html();
 
     private HtmlReport() {
     }
@@ -31,103 +34,106 @@ final class HtmlReport {
 
     private String document(ReportData data, List<Drawn> charts) {
         String title = data.metadata().map(RunMetadata::scenario).orElse("testbed report");
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(escape(title))
-                .append("</title><style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
+        html.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").text(title)
+                .raw("</title><style>body{font-family:sans-serif;max-width:75em;margin:2em auto;padding:0 1em}"
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}"
                         + "th{background:#eee}td.t{text-align:left}pre{background:#f6f6f6;padding:1em;overflow:auto}"
                         + "figure{margin:1em 0}figcaption{color:#444}.fail{color:#b00;font-weight:bold}</style></head><body>\n");
-        html.append("<h1>").append(escape(title)).append("</h1>\n");
-        data.metadata().ifPresentOrElse(this::question,
-                () -> html.append("<p>Rendered from results.csv alone: no metadata.json, so no configuration, calibration or reference lines.</p>\n"));
-        data.metadata().ifPresent(this::calibration);
-        results(data);
-        html.append("<h2>Charts</h2>\n");
-        for (Drawn drawn : charts) {
-            String name = drawn.figure().name();
-            html.append("<figure>").append(drawn.svg()).append("<figcaption>").append(escape(drawn.figure().caption()))
-                    .append(" Files: <a href=\"charts/").append(name).append(".png\">PNG</a>, <a href=\"charts/")
-                    .append(name).append(".svg\">SVG</a>.</figcaption></figure>\n");
+        html.raw("<h1>").text(title).raw("</h1>\n");
+        data.metadata().ifPresentOrElse(this::question, () -> html.paragraph("Rendered from results.csv alone: no "
+                + "metadata.json, so no configuration, calibration or machine description."));
+        ResultTables tables = new ResultTables(data, html);
+        tables.points();
+        if (data.results().stream().allMatch(m -> m.leg().equals(Legs.POINT))) {
+            html.paragraph("No point produced measurements, so there is nothing to summarise or draw.");
         }
+        tables.results();
+        tables.paired();
+        tables.congestionControl();
+        tables.links();
+        data.metadata().ifPresent(this::calibration);
+        html.heading("Charts");
+        for (Drawn drawn : charts) {
+            Chart.Figure figure = drawn.figure();
+            if (!figure.drawn()) {
+                html.raw("<p><em>Not drawn</em> (").text(figure.name()).raw("): ").text(figure.caption()).raw("</p>\n");
+                continue;
+            }
+            html.raw("<figure>").raw(drawn.svg()).raw("<figcaption>").text(figure.caption())
+                    .raw(" Files: <a href=\"charts/").text(figure.name()).raw(".png\">PNG</a>, <a href=\"charts/")
+                    .text(figure.name()).raw(".svg\">SVG</a>.</figcaption></figure>\n");
+        }
+        method();
         data.metadata().ifPresent(this::metadata);
-        return html.append("</body></html>\n").toString();
+        return html.raw("</body></html>\n").toString();
     }
 
     private void question(RunMetadata metadata) {
-        html.append("<h2>Question</h2><p>").append(escape(metadata.question())).append("</p>\n");
-        html.append("<h2>Configuration</h2><p>").append(escape(metadata.description())).append("</p>\n<pre>")
-                .append(escape(yaml(metadata.document()))).append("</pre>\n");
+        html.heading("Question").paragraph(metadata.question());
+        html.heading("Configuration").paragraph(metadata.description()).pre(yaml(metadata.document()));
     }
 
     private void calibration(RunMetadata metadata) {
-        html.append("<h2>Calibration</h2>\n");
+        html.heading("Calibration");
         if (metadata.calibration().isEmpty()) {
-            html.append("<p>No calibration was recorded (disabled in the scenario, or the run stopped before it).</p>\n");
+            html.paragraph("No calibration was recorded (disabled in the scenario, or the run stopped before it).");
             return;
         }
-        html.append("<table><tr><th>point</th><th>quantity</th><th>direction</th><th>configured</th><th>measured</th>"
-                + "<th>allowed ±</th><th>result</th></tr>\n");
+        List<List<String>> rows = new ArrayList<>();
         metadata.calibration().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(point -> {
             for (Calibration.Check check : point.getValue()) {
-                html.append("<tr><td class=t>").append(escape(point.getKey())).append("</td><td class=t>")
-                        .append(escape(check.quantity())).append("</td><td class=t>").append(escape(check.direction()))
-                        .append("</td><td>").append(format(check.configured(), check.unit())).append("</td><td>")
-                        .append(format(check.measured(), check.unit())).append("</td><td>")
-                        .append(format(check.allowed(), check.unit())).append("</td><td")
-                        .append(check.passed() ? ">ok" : " class=fail>out of tolerance").append("</td></tr>\n");
+                rows.add(List.of(point.getKey(), check.quantity(), check.direction(), calibrated(check.configured(), check.unit()),
+                        calibrated(check.measured(), check.unit()), calibrated(check.allowed(), check.unit()),
+                        check.passed() ? "ok" : "out of tolerance"));
             }
         });
-        html.append("</table>\n");
+        html.table(List.of("point", "quantity", "direction", "configured", "measured", "allowed ±", "result"), rows, 3);
     }
 
-    private void results(ReportData data) {
-        html.append("<h2>Results</h2><p>Mean of the repetitions and the half-width of its 95 % confidence interval.</p>\n")
-                .append("<table><tr><th>variant</th><th>parameters</th><th>mode</th><th>metric</th><th>flow size</th>"
-                        + "<th>n</th><th>mean</th><th>95 % CI ±</th></tr>\n");
-        Map<List<String>, Summary> rows = new LinkedHashMap<>();
-        data.results().stream().map(Measurement::metric).distinct().forEach(metric ->
-                rows.putAll(data.summarise(metric, m -> true, m -> List.of(m.variant(), m.mode(), m.metric(),
-                        m.parameters().getOrDefault(Metrics.FLOW_SIZE, ""), m.unit()))));
-        rows.entrySet().stream().sorted(Map.Entry.comparingByKey((a, b) -> String.join("\0", a).compareTo(String.join("\0", b))))
-                .forEach(row -> {
-                    List<String> key = row.getKey();
-                    Summary summary = row.getValue();
-                    String size = key.get(3).isEmpty() ? "" : Quantities.formatBytes(Double.parseDouble(key.get(3)));
-                    html.append("<tr><td class=t>").append(escape(key.get(0))).append("</td><td class=t>")
-                            .append(escape(data.variants().getOrDefault(key.get(0), Map.of()).toString())).append("</td><td class=t>")
-                            .append(escape(key.get(1))).append("</td><td class=t>").append(escape(key.get(2)))
-                            .append("</td><td>").append(size).append("</td><td>").append(summary.count()).append("</td><td>")
-                            .append(format(summary.mean(), key.get(4))).append("</td><td>")
-                            .append(format(summary.halfWidth95(), key.get(4))).append("</td></tr>\n");
-                });
-        html.append("</table>\n");
+    private static String calibrated(double value, String unit) {
+        return unit.equals("fraction") ? String.format("%.5f", value) : Html.format(value, unit);
+    }
+
+    private void method() {
+        html.heading("Method");
+        html.paragraph("Legs: a connection's TCP endpoints are the client, the server and, when the mode runs PEPs, "
+                + "every PEP; each pair of neighbours is one leg, named after the links it crosses (satellite, "
+                + "terrestrial, lan), or end-to-end when it crosses them all. Goodput is the receiver's; the sender's "
+                + "view (retransmissions, RTT, congestion window, limited-by times, congestion control) is the "
+                + "kernel's TCP_INFO of each leg's sender, sampled about every 100 ms through sock_diag; the "
+                + "control connection of iperf3 is left out.");
+        html.paragraph("Start-up ends at the start of the first goodput bin whose goodput is at least "
+                + Math.round(Metrics.STARTUP_FRACTION * 100) + " % of the path capacity (the satellite link's rate in "
+                + "the data direction × MSS/MTU × (1 − loss)); bins are at least one base RTT and at least 1 s wide. "
+                + "A transfer that never gets there has a start-up time of '>' its length and no goodput after start-up.");
+        html.paragraph("Statistics: the median's 95 % interval is the exact distribution-free one from order statistics "
+                + "(coverage 1 − 2·P(B ≤ j − 1), B ~ Binomial(n, ½); it needs n ≥ " + OrderStatistics.MIN_N
+                + "); the mean's is a percentile bootstrap (" + Bootstrap.RESAMPLES + " resamples, seed "
+                + Bootstrap.SEED + ") from n ≥ " + Bootstrap.MIN_N + ". Censored values (lower bounds) enter order "
+                + "statistics by their bound, and a statistic they could move is shown as a lower bound. Modes are "
+                + "compared in pairs of the same repetition, which see the same loss pattern.");
     }
 
     private void metadata(RunMetadata metadata) {
-        html.append("<h2>Metadata</h2><table>\n");
-        row("started", metadata.started().toString());
-        row("kernel", metadata.kernel());
-        row("link backend", metadata.backend());
-        row("git commit", metadata.gitCommit());
-        metadata.toolVersions().forEach((tool, version) -> row(tool, version));
-        metadata.kernelTcp().forEach(this::row);
-        metadata.hosts().forEach((role, tcp) -> row("host " + role, "congestion control "
+        html.heading("Metadata");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("started", String.valueOf(metadata.started())));
+        rows.add(List.of("kernel", metadata.kernel()));
+        rows.add(List.of("CPU", metadata.cpu()));
+        rows.add(List.of("link backend", metadata.backend()));
+        rows.add(List.of("git commit", metadata.gitCommit()));
+        rows.add(List.of("run order", String.join(" ", metadata.order())));
+        metadata.toolVersions().forEach((tool, version) -> rows.add(List.of(tool, version)));
+        metadata.kernelTcp().forEach((key, value) -> rows.add(List.of(key, value)));
+        metadata.hosts().forEach((role, tcp) -> rows.add(List.of("host " + role, "congestion control "
                 + (tcp.congestionControl() == null ? "(kernel default)" : tcp.congestionControl())
-                + ", buffer max " + Quantities.formatBytes(tcp.bufferMaxBytes()) + ", sysctls " + tcp.sysctls()));
-        html.append("</table>\n");
-    }
-
-    private void row(String name, String value) {
-        html.append("<tr><th>").append(escape(name)).append("</th><td class=t>").append(escape(value)).append("</td></tr>\n");
-    }
-
-    static String format(double value, String unit) {
-        return switch (unit) {
-            case Metrics.BITS_PER_SECOND -> Quantities.formatRate(value);
-            case Metrics.SECONDS -> String.format("%.3f s", value);
-            case "ms" -> String.format("%.3f ms", value);
-            case Metrics.COUNT -> String.format("%.1f", value);
-            default -> String.format("%.5g %s", value, escape(unit)).strip();
-        };
+                + ", buffer max " + Quantities.formatBytes(tcp.bufferMaxBytes()) + ", sysctls " + tcp.sysctls())));
+        metadata.points().forEach(p -> rows.add(List.of("point " + p.id(), p.status() + ", " + p.started() + " to "
+                + p.ended() + (p.loadAverage().isEmpty() ? "" : ", load average " + p.loadAverage()))));
+        html.table(List.of("what", "value"), rows, 2);
+        html.paragraph("Each point's folder (points/<id>/) holds its raw tool output, the commands it ran, the "
+                + "effective net.* sysctls, qdiscs, offloads and routes of every namespace (environment.json), and "
+                + "why it failed (failure.txt).");
     }
 
     private static String yaml(Object document) {
@@ -136,9 +142,5 @@ final class HtmlReport {
         } catch (JsonProcessingException e) {
             return String.valueOf(document);
         }
-    }
-
-    static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Renders a run folder's report from its files alone — results.csv, and timeseries.csv and metadata.json
- * when present — so charts and report.html can be redrawn at any time without re-running anything.
+ * when present — so charts and report.html can be redrawn at any time without re-running anything. A chart
+ * that cannot be drawn says why in the report; the report itself is always written.
  */
 public final class Report {
     public static final String RESULTS = "results.csv";
@@ -33,15 +34,16 @@ public final class Report {
         ReportData data = new ReportData(ResultsCsv.readResults(results),
                 Files.isRegularFile(timeseries) ? ResultsCsv.readTimeseries(timeseries) : List.of(),
                 Files.isRegularFile(metadata) ? Optional.of(RunMetadata.read(metadata)) : Optional.empty());
+        return render(data, dir);
+    }
+
+    static Path render(ReportData data, Path dir) {
         try {
             Path charts = Files.createDirectories(dir.resolve(CHARTS));
             List<HtmlReport.Drawn> drawn = new ArrayList<>();
             for (Chart chart : Charts.ALL) {
-                for (Chart.Figure figure : chart.figures(data)) {
-                    String svg = Charts.svg(figure.chart());
-                    Charts.writePng(figure.chart(), charts.resolve(figure.name() + ".png"));
-                    Charts.writeSvg(svg, charts.resolve(figure.name() + ".svg"));
-                    drawn.add(new HtmlReport.Drawn(figure, svg));
+                for (Chart.Figure figure : figures(chart, data)) {
+                    drawn.add(draw(figure, charts));
                 }
             }
             Path html = dir.resolve(HTML);
@@ -49,6 +51,29 @@ public final class Report {
             return html;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report in " + dir, e);
+        }
+    }
+
+    /** A chart's figures; a chart that fails on this data becomes one figure saying so, not a missing report. */
+    private static List<Chart.Figure> figures(Chart chart, ReportData data) {
+        try {
+            return chart.figures(data);
+        } catch (RuntimeException e) {
+            return List.of(Chart.Figure.notDrawn(chart.getClass().getSimpleName(), "this chart failed on this data: " + e));
+        }
+    }
+
+    private static HtmlReport.Drawn draw(Chart.Figure figure, Path charts) {
+        if (!figure.drawn()) {
+            return new HtmlReport.Drawn(figure, null);
+        }
+        try {
+            String svg = Charts.svg(figure.chart());
+            Charts.writePng(figure.chart(), charts.resolve(figure.name() + ".png"));
+            Charts.writeSvg(svg, charts.resolve(figure.name() + ".svg"));
+            return new HtmlReport.Drawn(figure, svg);
+        } catch (RuntimeException e) {
+            return new HtmlReport.Drawn(Chart.Figure.notDrawn(figure.name(), "drawing failed: " + e), null);
         }
     }
 }

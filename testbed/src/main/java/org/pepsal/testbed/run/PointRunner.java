@@ -1,14 +1,19 @@
 package org.pepsal.testbed.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkBackend;
-import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.link.LinkStats;
+import org.pepsal.testbed.measure.Environment;
+import org.pepsal.testbed.measure.Measured;
 import org.pepsal.testbed.measure.Measurement;
-import org.pepsal.testbed.measure.Measurements;
-import org.pepsal.testbed.report.RunOutput;
+import org.pepsal.testbed.measure.PointMeasurements;
 import org.pepsal.testbed.measure.Sample;
+import org.pepsal.testbed.measure.WorkloadOutput;
+import org.pepsal.testbed.measure.sockdiag.SocketRecord;
+import org.pepsal.testbed.measure.sockdiag.SocketSampler;
+import org.pepsal.testbed.report.PointRecord;
+import org.pepsal.testbed.report.RunMetadata;
+import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
 import org.pepsal.testbed.topology.PepProcess;
@@ -19,20 +24,30 @@ import org.pepsal.testbed.traffic.FlowServer;
 import org.pepsal.testbed.traffic.Iperf3;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * One point, self-contained: build its topology, calibrate the satellite link, start the PEP(s) when split, run
- * the workload, collect the measurements, tear everything down. Everything it writes goes to the point's folder.
+ * One point, self-contained: build its topology, set its routes' windows, calibrate the satellite link, start the
+ * PEP(s) when its mode runs them, sample the senders' sockets, start the link's schedule with the workload, run
+ * it, read the links' statistics, tear everything down, and hand what it got to {@link PointMeasurements}. A
+ * point that fails — calibration out of tolerance, a tool that failed, a sender with the wrong congestion
+ * control — returns its reason instead of throwing; everything it writes goes to the point's folder.
  */
 final class PointRunner {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FLOW_PORT = 8080;
 
     private final LinkBackend backend;
@@ -43,41 +58,72 @@ final class PointRunner {
         this.output = output;
     }
 
-    void run(Point point) {
+    /** What a point got before it ended, failed or not. */
+    private static final class Progress {
+        Calibration.Report calibration;
+        List<Measurement> rows = List.of();
+        List<Sample> samples = List.of();
+    }
+
+    PointRecord run(Point point) {
+        Instant started = Instant.now();
+        String load = RunMetadata.loadAverage();
+        Progress progress = new Progress();
+        String failure;
+        String trace = null;
+        try {
+            failure = attempt(point, output.pointDir(point), progress);
+        } catch (Calibration.CalibrationFailedException e) {
+            failure = "calibration: the emulated link is not what the scenario says, so the point measured nothing:\n"
+                    + e.report().table();
+        } catch (RuntimeException e) {
+            failure = describe(e);
+            trace = stackTrace(e);
+        }
+        return new PointRecord(point, started, Instant.now(), load, progress.rows, progress.samples,
+                progress.calibration, failure, trace);
+    }
+
+    /** @return why the measurements do not count (a wrong congestion control, an unhealthy link), or null */
+    private String attempt(Point point, Path dir, Progress progress) {
         Scenario scenario = point.scenario();
-        Path dir = output.pointDir(point);
         try (SatelliteTopology topology = SatelliteTopology.build(scenario.topology().shape(), point.satelliteLink(),
                 scenario.topology().terrestrial(), backend, scenario.hosts()::forRole)) {
-            Calibration.Report calibration = null;
+            RouteWindows.apply(topology, scenario.hosts());
             if (scenario.calibration().enabled()) {
-                calibration = Calibration.run(topology.satelliteLink(), scenario.calibration().tolerances(),
+                progress.calibration = Calibration.run(topology.satelliteLink(), scenario.calibration().tolerances(),
                         Calibration.Effort.BEFORE_EXPERIMENT);
-                Files.writeString(dir.resolve("calibration.txt"), calibration.table());
-                calibration.requirePassed();
+                write(dir.resolve("calibration.txt"), progress.calibration.table());
+                progress.calibration.requirePassed();
             }
+            Map<String, List<String>> commands = new LinkedHashMap<>();
             List<RunningPep> peps = new ArrayList<>();
             if (point.mode().runsPeps()) {
                 for (SatelliteTopology.PepSite site : topology.pepSites()) {
-                    peps.add(startPep(topology, site, scenario, dir));
+                    RunningPep pep = startPep(topology, site, scenario, dir);
+                    peps.add(pep);
+                    commands.put("pepsal at the " + pep.site(), Environment.commandLine(pep.process().pid()));
                 }
             }
-            topology.satelliteLink().startSchedule();
-            List<Measurement> measurements = new ArrayList<>();
-            List<Sample> samples = new ArrayList<>();
-            runWorkload(point, topology, dir, measurements, samples);
+            WorkloadOutput workload = runWorkload(point, topology, dir, commands);
             for (RunningPep pep : peps) {
-                // SIGTERM lets the proxy drain and write its last flow records before they are read.
+                // SIGTERM lets the proxy drain and write its last flow records.
                 pep.process().terminate(Duration.ofSeconds(30));
-                measurements.addAll(satelliteLegMetrics(point, pep));
             }
-            output.record(point, measurements, samples, calibration);
+            RunMetadata.JSON_WRITER.writeValue(dir.resolve("environment.json").toFile(), Map.of("commands", commands,
+                    "hosts", Environment.capture(topology.topology().hosts()),
+                    "socketSamplerProblems", workload.samplerProblems()));
+            Measured measured = PointMeasurements.of(point, workload);
+            progress.rows = measured.rows();
+            progress.samples = measured.samples();
+            return measured.failures().isEmpty() ? null : String.join("\n", measured.failures());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A proxy started at one PEP site, and where it logs its flows. */
-    private record RunningPep(String site, PepProcess process, Path flowLog) {
+    private record RunningPep(String site, PepProcess process) {
     }
 
     private static RunningPep startPep(SatelliteTopology topology, SatelliteTopology.PepSite site,
@@ -88,58 +134,82 @@ final class PointRunner {
         List<String> arguments = new ArrayList<>(scenario.pep().arguments(atGateway));
         arguments.addAll(List.of("--flow-log", flowLog.toString(), "-p", Integer.toString(PepProcess.PORT)));
         PepProcess process = PepProcess.start(site.host(), dir.resolve("pep-" + site.host().role()), arguments);
-        return new RunningPep(site.host().role(), process, flowLog);
-    }
-
-    private static void runWorkload(Point point, SatelliteTopology topology, Path dir, List<Measurement> measurements,
-                                    List<Sample> samples) {
-        Scenario.Workload workload = point.scenario().workload();
-        CompletableFuture<Iperf3.Result> bulk = workload.bulk() == null ? null : CompletableFuture.supplyAsync(() ->
-                Iperf3.run(topology.client(), topology.server(), topology.serverAddress(),
-                        workload.bulk().transfer(null), dir));
-        if (workload.flows() != null) {
-            Scenario.Flows flows = workload.flows();
-            try (FlowServer server = FlowServer.start(topology.server(), topology.serverAddress(), FLOW_PORT);
-                 FlowClient client = new FlowClient(topology.client())) {
-                List<FlowResult> results = client.downloads(topology.serverAddress(), FLOW_PORT, flows.sizesBytes(),
-                        flows.repeat(), flows.timeout());
-                measurements.addAll(Measurements.flows(point, results));
-            }
-        }
-        if (bulk != null) {
-            Iperf3.Result result = bulk.join();
-            Legs legs = Legs.of(point.scenario().topology().shape(), point.mode().runsPeps());
-            boolean download = workload.bulk().direction() == Scenario.Direction.DOWNLOAD;
-            measurements.addAll(Measurements.bulk(point, result, (download ? legs.serverEnd() : legs.clientEnd()).name()));
-            samples.addAll(Measurements.bulkTimeseries(point, result));
-        }
+        return new RunningPep(site.host().role(), process);
     }
 
     /**
-     * What the PEP saw of its satellite leg, from its flow log: retransmissions and the smoothed RTT (the leg the
-     * PEP recovers losses on). At the gateway that leg is the accepted one, at a terminal the one it opened.
+     * The workload with the senders' sockets sampled and the links' statistics read before and after. The link's
+     * schedule starts with it: traces and steps are timed from the workload's start, calibration untouched.
      */
-    private static List<Measurement> satelliteLegMetrics(Point point, RunningPep pep) throws IOException {
-        if (!Files.exists(pep.flowLog())) {
-            return List.of();
+    private static WorkloadOutput runWorkload(Point point, SatelliteTopology topology, Path dir,
+                                              Map<String, List<String>> commands) {
+        Scenario.Workload workload = point.scenario().workload();
+        int iperfPort = Iperf3.nextPort();
+        Optional<LinkStats> satelliteBefore = topology.satelliteLink().stats();
+        Optional<LinkStats> terrestrialBefore = topology.terrestrialLink().stats();
+        List<SocketRecord> sockets;
+        List<String> problems;
+        Iperf3.Result bulkResult = null;
+        List<FlowResult> flows = List.of();
+        long scheduleStart;
+        double launchOffset;
+        try (SocketSampler sampler = SocketSampler.start(topology.topology().hosts(), Set.of(iperfPort, FLOW_PORT))) {
+            scheduleStart = topology.satelliteLink().startSchedule();
+            launchOffset = (System.nanoTime() - scheduleStart) / 1e9;
+            CompletableFuture<Iperf3.Result> bulk = workload.bulk() == null ? null : CompletableFuture.supplyAsync(() ->
+                    Iperf3.run(topology.client(), topology.server(), topology.serverAddress(), iperfPort,
+                            workload.bulk().transfer(null), dir));
+            if (workload.flows() != null) {
+                Scenario.Flows spec = workload.flows();
+                try (FlowServer server = FlowServer.start(topology.server(), topology.serverAddress(), FLOW_PORT);
+                     FlowClient client = new FlowClient(topology.client())) {
+                    flows = client.downloads(topology.serverAddress(), FLOW_PORT, spec.sizesBytes(), spec.repeat(),
+                            spec.timeout());
+                }
+                commands.put("flows", List.of("FlowClient (in the client's namespace) downloads " + spec.sizesBytes()
+                        + " B × " + spec.repeat() + " from " + topology.serverAddress() + ":" + FLOW_PORT
+                        + ", timeout " + spec.timeout().toSeconds() + " s each"));
+            }
+            if (bulk != null) {
+                try {
+                    bulkResult = bulk.join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+                }
+                commands.put("iperf3 client", bulkResult.clientCommand());
+                commands.put("iperf3 server", bulkResult.serverCommand());
+            }
+            sockets = sampler.stop();
+            problems = sampler.problems();
         }
-        String site = pep.site();
-        String leg = site.equals("gateway") ? "clientLeg" : "serverLeg";
-        long retransmits = 0;
-        double rttSum = 0;
-        int flows = 0;
-        for (String line : Files.readAllLines(pep.flowLog())) {
-            JsonNode info = JSON.readTree(line).path(leg);
-            if (info.isObject()) {
-                retransmits += info.path("totalRetrans").asLong();
-                rttSum += info.path("rttUs").asDouble() / 1e6;
-                flows++;
+        return new WorkloadOutput(bulkResult, flows, topology.clientAddress(), topology.serverAddress(), FLOW_PORT,
+                sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(), satelliteBefore,
+                topology.satelliteLink().stats(), terrestrialBefore, topology.terrestrialLink().stats());
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An error's message and its causes', one per line: what the console and the report say. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.isEmpty() ? "" : "\ncaused by: ").append(message);
             }
         }
-        if (flows == 0) {
-            return List.of();
-        }
-        return List.of(Measurement.of(point, Legs.SATELLITE, "pep_" + site + "_retransmits", retransmits, "count"),
-                Measurement.of(point, Legs.SATELLITE, "pep_" + site + "_rtt", rttSum / flows, "s"));
+        return text.toString();
+    }
+
+    static String stackTrace(Throwable e) {
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        return out.toString();
     }
 }

@@ -73,8 +73,8 @@ final class LinkFormat {
         if (down.isEmpty()) {
             throw downField.error("missing (required unless a preset gives it)");
         }
-        LinkDirection aToB = direction(downField.withNode(down), baseDir);
-        LinkDirection bToA = direction(upField.withNode(up(down, upChanges)), baseDir);
+        LinkDirection aToB = direction(downField.withNode(down), baseDir, rtt(down, up(down, upChanges)));
+        LinkDirection bToA = direction(upField.withNode(up(down, upChanges)), baseDir, rtt(down, up(down, upChanges)));
 
         List<Schedule.Step> steps = new ArrayList<>();
         for (Field step : link.get("schedule").list(List.of(), step -> step)) {
@@ -85,8 +85,9 @@ final class LinkFormat {
             }
             layer(down, step.get("down"));
             layer(upChanges, step.get("up"));
-            steps.add(new Schedule.Step(at, direction(step.get("down").withNode(down), baseDir),
-                    direction(step.get("up").withNode(up(down, upChanges)), baseDir)));
+            Duration rtt = rtt(down, up(down, upChanges));
+            steps.add(new Schedule.Step(at, direction(step.get("down").withNode(down), baseDir, rtt),
+                    direction(step.get("up").withNode(up(down, upChanges)), baseDir, rtt)));
         }
         return new LinkSpec(aToB, bToA, new Schedule(steps), seed);
     }
@@ -109,8 +110,24 @@ final class LinkFormat {
         return node == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) node;
     }
 
-    /** One direction, every field merged: rate (or trace) and delay are required, the rest has defaults. */
-    static LinkDirection direction(Field field, Path baseDir) {
+    /**
+     * The link's round trip (both one-way delays), for a queue given as a fraction of the bandwidth-delay product;
+     * null when a delay is missing or wrong (the direction's own parse then says so).
+     */
+    private static Duration rtt(ObjectNode down, ObjectNode up) {
+        try {
+            return Quantities.duration(down.path("delay").asText()).plus(Quantities.duration(up.path("delay").asText()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * One direction, every field merged: rate (or trace) and delay are required, the rest has defaults.
+     *
+     * @param bdpRtt the round trip a queue given in BDPs is counted over (the link's base RTT)
+     */
+    static LinkDirection direction(Field field, Path baseDir, Duration bdpRtt) {
         field.object(DIRECTION_FIELDS);
         Field rate = field.get("rate");
         Field traceField = field.get("trace");
@@ -130,8 +147,9 @@ final class LinkFormat {
         if (jitter.compareTo(delay) > 0) {
             throw field.get("jitter").error("jitter must not exceed the delay (" + delay.toMillis() + " ms)");
         }
-        LinkDirection direction = new LinkDirection(trace == null ? rate.bitsPerSecond(0) : trace.meanRateBitsPerSecond(),
-                delay, jitter, loss(field.get("loss")), queue(field.get("queue")),
+        long bitsPerSecond = trace == null ? rate.bitsPerSecond(0) : trace.meanRateBitsPerSecond();
+        LinkDirection direction = new LinkDirection(bitsPerSecond, delay, jitter, loss(field.get("loss")),
+                queue(field.get("queue"), bitsPerSecond, bdpRtt),
                 (int) field.get("mtu").integer(LinkDirection.DEFAULT_MTU, 68, 9000),
                 field.get("reordering").bool(false), null);
         return trace == null ? direction : direction.withTrace(trace);
@@ -161,12 +179,28 @@ final class LinkFormat {
         return new LossModel.GilbertElliott(p, r, loss.get("lossInGood").probability(0), loss.get("lossInBad").probability(1));
     }
 
-    /** {@code 500 packets} or a size ({@code 1 MB}); absent: one bandwidth-delay product. */
-    private static QueueLimit queue(Field queue) {
+    /**
+     * {@code 500 packets}, a size ({@code 1 MB}), or a fraction of the bandwidth-delay product ({@code 0.5 BDP},
+     * {@code 50 % BDP}: rate × the link's base RTT, in bytes); absent: one BDP.
+     */
+    private static QueueLimit queue(Field queue, long bitsPerSecond, Duration bdpRtt) {
         if (!queue.present()) {
             return null;
         }
         String text = queue.node().asText().strip();
+        if (text.endsWith("BDP")) {
+            double fraction;
+            try {
+                fraction = Quantities.fraction(text.substring(0, text.length() - "BDP".length()));
+            } catch (IllegalArgumentException e) {
+                throw queue.error("expected a fraction of the BDP such as '0.5 BDP' or '50 % BDP', not '" + text + "'");
+            }
+            long bytes = bdpRtt == null ? 0 : Math.round(fraction * bitsPerSecond / 8.0 * bdpRtt.toNanos() / 1e9);
+            if (bytes < 1) {
+                throw queue.error(text + " of a " + Quantities.formatRate(bitsPerSecond) + " link is less than a byte");
+            }
+            return QueueLimit.bytes(bytes);
+        }
         if (text.endsWith("packets")) {
             String count = text.substring(0, text.length() - "packets".length()).strip();
             if (!count.matches("[0-9]+") || Long.parseLong(count) < 1) {

@@ -64,6 +64,19 @@ public final class Quantities {
         return value;
     }
 
+    /** A positive fraction, {@code 0.5} or {@code 50 %}, which may exceed 1 ({@code 2} or {@code 200 %}). */
+    public static double fraction(String text) {
+        Matcher m = NUMBER_AND_UNIT.matcher(text);
+        if (!m.matches() || !(m.group(2).isEmpty() || m.group(2).equals("%"))) {
+            throw new IllegalArgumentException("expected a fraction (0.5 or 50 %), not " + text.strip());
+        }
+        double value = Double.parseDouble(m.group(1)) / (m.group(2).isEmpty() ? 1 : 100);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("a fraction must be positive, not " + text.strip());
+        }
+        return value;
+    }
+
     /** @param bareScale the unit of a bare number, or null when a unit is required */
     private static double scaled(String text, Map<String, Double> units, Double bareScale, String expected) {
         Matcher m = NUMBER_AND_UNIT.matcher(text);

@@ -22,14 +22,18 @@ import java.util.Map;
  */
 public record Scenario(String name, String description, String question, TopologySettings topology, LinkSpec link,
                        HostSettings hosts, PepSettings pep, Workload workload, List<Mode> modes, int repetitions,
-                       long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration) {
+                       long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration,
+                       HealthSettings health) {
 
     /** The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link. */
     public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial) {
     }
 
-    /** Each host role's TCP settings: {@code client}, {@code terminal}, {@code gateway}, {@code server}. */
-    public record HostSettings(Map<String, TcpSettings> byRole) {
+    /**
+     * Each host role's TCP settings ({@code client}, {@code terminal}, {@code gateway}, {@code server}): the
+     * namespace's sysctls (congestion control, buffers, ECN, ...) and the initial windows of its routes.
+     */
+    public record HostSettings(Map<String, TcpSettings> byRole, Map<String, RouteWindows> routes) {
         public static final List<String> ROLES = List.of("client", "terminal", "gateway", "server");
 
         public TcpSettings forRole(String role) {
@@ -39,6 +43,31 @@ public record Scenario(String name, String description, String question, Topolog
             }
             return settings;
         }
+
+        public RouteWindows routesOf(String role) {
+            return routes.getOrDefault(role, RouteWindows.KERNEL_DEFAULTS);
+        }
+    }
+
+    /**
+     * The initial congestion and receive windows set on every route of a host ({@code ip route ... initcwnd N
+     * initrwnd M}, in segments); null leaves the kernel's (10 segments since Linux 2.6.39).
+     */
+    public record RouteWindows(Integer initcwnd, Integer initrwnd) {
+        public static final RouteWindows KERNEL_DEFAULTS = new RouteWindows(null, null);
+
+        public boolean isDefault() {
+            return initcwnd == null && initrwnd == null;
+        }
+    }
+
+    /**
+     * What a point's link must have been like for its numbers to count: the emulator's lateness p99.9 at most
+     * {@code maxLatenessP999Millis}, no drops outside the queue rule. A point that is not is flagged in the
+     * report, and fails when {@code failPoint}.
+     */
+    public record HealthSettings(double maxLatenessP999Millis, boolean failPoint) {
+        public static final HealthSettings DEFAULT = new HealthSettings(1.0, false);
     }
 
     /**
@@ -95,11 +124,22 @@ public record Scenario(String name, String description, String question, Topolog
 
     public enum Direction { DOWNLOAD, UPLOAD }
 
-    /** An iperf3 transfer; a download is sent by the server (the PEP sends on the satellite leg). */
-    public record Bulk(Duration duration, int streams, Direction direction) {
+    /**
+     * An iperf3 transfer; a download is sent by the server (the PEP sends on the satellite leg). It runs for
+     * {@code duration}, or — with {@code sizeBytes} &gt; 0 — until that many bytes arrived, at most {@code timeout}.
+     * The first {@code omitSeconds} are left out of iperf3's figures (iperf3 -O).
+     */
+    public record Bulk(Duration duration, long sizeBytes, Duration timeout, int omitSeconds, int streams,
+                       Direction direction) {
         public Iperf3.Transfer transfer(String congestionControl) {
-            return Iperf3.Transfer.tcp(duration, streams).downloading(direction == Direction.DOWNLOAD)
-                    .withCongestionControl(congestionControl);
+            Iperf3.Transfer transfer = sizeBytes > 0 ? Iperf3.Transfer.fixedSize(sizeBytes, timeout, streams)
+                    : Iperf3.Transfer.tcp(duration, streams);
+            return transfer.downloading(direction == Direction.DOWNLOAD).withCongestionControl(congestionControl)
+                    .omitting(omitSeconds);
+        }
+
+        public boolean fixedSize() {
+            return sizeBytes > 0;
         }
     }
 

@@ -16,9 +16,10 @@ import java.util.Set;
 
 /** Reads a scenario document (already YAML-parsed) into a validated {@link Scenario}; see docs/scenarios.md. */
 final class ScenarioFormat {
+    /** Repetitions per variant and mode: 6 is the smallest n whose median has an exact 95 % interval. */
+    static final int DEFAULT_REPETITIONS = 6;
     static final Set<String> TOP_FIELDS = Set.of("name", "description", "question", "topology", "link", "hosts", "pep",
-            "workload", "modes", "repetitions", "seed", "sweep", "calibration");
-    private static final Set<String> HOST_FIELDS = Set.of("congestionControl", "bufferMax", "sysctls");
+            "workload", "modes", "repetitions", "seed", "sweep", "calibration", "health");
     private static final Set<String> LEG_FIELDS = Set.of("congestionControl", "sendBuffer", "receiveBuffer");
     private static final Set<String> MODE_FIELDS = Set.of("name", "description", "pep", "set");
 
@@ -36,10 +37,10 @@ final class ScenarioFormat {
         Field link = root.get("link");
         link.requirePresent();
         return new Scenario(name, description, root.get("question").text(description), topology(root.get("topology"), baseDir),
-                LinkFormat.parse(link, baseDir, seed), hosts(root.get("hosts")), pep(root.get("pep")),
-                workload(root.get("workload")), modes(root.get("modes")),
-                (int) root.get("repetitions").integer(3, 1, 1000), seed, sweep(root.get("sweep")),
-                calibration(root.get("calibration")));
+                LinkFormat.parse(link, baseDir, seed), HostFormat.parse(root.get("hosts")), pep(root.get("pep")),
+                WorkloadFormat.parse(root.get("workload")), modes(root.get("modes")),
+                (int) root.get("repetitions").integer(DEFAULT_REPETITIONS, 1, 1000), seed, sweep(root.get("sweep")),
+                calibration(root.get("calibration")), health(root.get("health")));
     }
 
     private static Scenario.TopologySettings topology(Field topology, Path baseDir) {
@@ -52,45 +53,6 @@ final class ScenarioFormat {
                 topology.get("shape").choice(SatelliteTopology.Shape.SINGLE_PEP,
                         Map.of("single", SatelliteTopology.Shape.SINGLE_PEP, "distributed", SatelliteTopology.Shape.DISTRIBUTED_PEP)),
                 terrestrial.present() ? LinkFormat.parse(terrestrial, baseDir, 1) : SatelliteTopology.DEFAULT_TERRESTRIAL);
-    }
-
-    /** {@code all} applies to every role; a role's own fields replace it, its sysctls add to it. */
-    private static Scenario.HostSettings hosts(Field hosts) {
-        Set<String> keys = new HashSet<>(Scenario.HostSettings.ROLES);
-        keys.add("all");
-        Field all = hosts.present() ? hosts.object(keys).get("all") : hosts;
-        Map<String, TcpSettings> byRole = new LinkedHashMap<>();
-        for (String role : Scenario.HostSettings.ROLES) {
-            Field own = hosts.present() ? hosts.get(role) : hosts;
-            TcpSettings settings = tcp(all, TcpSettings.defaults());
-            byRole.put(role, tcp(own, settings));
-        }
-        return new Scenario.HostSettings(byRole);
-    }
-
-    private static TcpSettings tcp(Field host, TcpSettings base) {
-        if (!host.present()) {
-            return base;
-        }
-        host.object(HOST_FIELDS);
-        Field bufferMax = host.get("bufferMax");
-        long buffer = bufferMax.bytes(base.bufferMaxBytes());
-        if (buffer < 65_536) {
-            throw bufferMax.error("must be at least 64 KiB");
-        }
-        TcpSettings settings = new TcpSettings(host.get("congestionControl").text(base.congestionControl()), buffer,
-                base.sysctls());
-        Field sysctls = host.get("sysctls");
-        if (sysctls.present()) {
-            for (Map.Entry<String, Field> sysctl : sysctls.entries().entrySet()) {
-                JsonNode value = sysctl.getValue().node();
-                if (!value.isValueNode() || value.isNull()) {
-                    throw sysctl.getValue().error("a sysctl's value is a number or text");
-                }
-                settings = settings.withSysctl(sysctl.getKey(), value.asText());
-            }
-        }
-        return settings;
     }
 
     private static Scenario.PepSettings pep(Field pep) {
@@ -109,45 +71,6 @@ final class ScenarioFormat {
         leg.object(LEG_FIELDS);
         return new Scenario.LegSettings(leg.get("congestionControl").text(null), leg.get("sendBuffer").bytes(0),
                 leg.get("receiveBuffer").bytes(0));
-    }
-
-    private static Scenario.Workload workload(Field workload) {
-        workload.requirePresent();
-        workload.object(Set.of("bulk", "flows"));
-        Field bulk = workload.get("bulk");
-        Field flows = workload.get("flows");
-        if (!bulk.present() && !flows.present()) {
-            throw workload.error("name a bulk or a flows workload, or both (a mix)");
-        }
-        return new Scenario.Workload(bulk.present() ? bulk(bulk) : null, flows.present() ? flows(flows) : null);
-    }
-
-    private static Scenario.Bulk bulk(Field bulk) {
-        bulk.object(Set.of("duration", "streams", "direction"));
-        Field durationField = bulk.get("duration");
-        Duration duration = durationField.duration(Duration.ofSeconds(30));
-        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw durationField.error("iperf3 runs whole seconds: at least 1 s");
-        }
-        return new Scenario.Bulk(duration, (int) bulk.get("streams").integer(1, 1, 128),
-                bulk.get("direction").choice(Scenario.Direction.DOWNLOAD,
-                        Map.of("download", Scenario.Direction.DOWNLOAD, "upload", Scenario.Direction.UPLOAD)));
-    }
-
-    private static Scenario.Flows flows(Field flows) {
-        flows.object(Set.of("sizes", "repeat", "timeout"));
-        Field sizes = flows.get("sizes");
-        sizes.requirePresent();
-        List<Long> bytes = sizes.list(List.of(), size -> size.bytes(0));
-        if (bytes.isEmpty()) {
-            throw sizes.error("needs at least one size");
-        }
-        Field timeout = flows.get("timeout");
-        Duration limit = timeout.duration(Duration.ofSeconds(120));
-        if (limit.isZero()) {
-            throw timeout.error("must be positive");
-        }
-        return new Scenario.Flows(bytes, (int) flows.get("repeat").integer(1, 1, 10_000), limit);
     }
 
     /** Built-in modes by name, or modes defined in place: {@code {name, description, pep, set: {path: value}}}. */
@@ -217,6 +140,18 @@ final class ScenarioFormat {
             values.put(path, list);
         }
         return values;
+    }
+
+    /** {@code health: {latenessP999: 1 ms, fail: false}}: what the link must have been like for a point to count. */
+    private static Scenario.HealthSettings health(Field health) {
+        Scenario.HealthSettings defaults = Scenario.HealthSettings.DEFAULT;
+        if (!health.present()) {
+            return defaults;
+        }
+        health.object(Set.of("latenessP999", "fail"));
+        Duration lateness = health.get("latenessP999")
+                .duration(Duration.ofNanos(Math.round(defaults.maxLatenessP999Millis() * 1e6)));
+        return new Scenario.HealthSettings(lateness.toNanos() / 1e6, health.get("fail").bool(defaults.failPoint()));
     }
 
     private static Scenario.CalibrationSettings calibration(Field calibration) {

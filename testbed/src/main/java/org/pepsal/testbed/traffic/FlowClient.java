@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.pepsal.testbed.topology.Host;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The client side of the flows workload: one fresh connection per flow (a short flow's cost is its
- * handshake and slow start), the flows one after another so they never compete with each other.
+ * handshake and slow start), the flows one after another so they never compete with each other. A flow that
+ * times out or fails is recorded as such and the next one starts.
  */
 public final class FlowClient implements AutoCloseable {
     private final Host host;
@@ -44,28 +46,29 @@ public final class FlowClient implements AutoCloseable {
         return results;
     }
 
-    /** Downloads {@code bytes} from a {@link FlowServer}; fails if it takes longer than {@code timeout}. */
+    /**
+     * Downloads {@code bytes} from a {@link FlowServer}. A flow that takes longer than {@code timeout}, or whose
+     * connection fails, is returned with that state, what it received and how long it ran.
+     */
     public FlowResult download(String address, int port, long bytes, Duration timeout) {
-        CompletableFuture<FlowResult> result = new CompletableFuture<>();
         long start = System.nanoTime();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new Receiver(bytes, start, result));
+        Receiver receiver = new Receiver(bytes, start);
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(receiver);
         // The socket is created by connect(): on the host's namespace thread, it belongs to the host.
         ChannelFuture connect = host.call(() -> bootstrap.connect(address, port));
         connect.addListener(done -> {
             if (!done.isSuccess()) {
-                result.completeExceptionally(done.cause());
+                receiver.result.completeExceptionally(done.cause());
             }
         });
         Channel channel = connect.channel();
         try {
-            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return receiver.result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("a " + bytes + "-byte flow to " + address + ":" + port
-                    + " did not complete within " + timeout.toSeconds() + " s");
+            return receiver.unfinished(FlowResult.State.TIMED_OUT, channel, "did not complete within "
+                    + String.format("%.3g s", timeout.toNanos() / 1e9));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a " + bytes + "-byte flow to " + address + ":" + port + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            return receiver.unfinished(FlowResult.State.FAILED, channel, String.valueOf(e.getCause().getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -83,14 +86,13 @@ public final class FlowClient implements AutoCloseable {
     private static final class Receiver extends ChannelInboundHandlerAdapter {
         private final long expected;
         private final long start;
-        private final CompletableFuture<FlowResult> result;
-        private long received;
-        private long firstByte;
+        final CompletableFuture<FlowResult> result = new CompletableFuture<>();
+        private volatile long received;
+        private volatile long firstByte;
 
-        Receiver(long expected, long start, CompletableFuture<FlowResult> result) {
+        Receiver(long expected, long start) {
             this.expected = expected;
             this.start = start;
-            this.result = result;
         }
 
         @Override
@@ -110,10 +112,23 @@ public final class FlowClient implements AutoCloseable {
                 data.release();
             }
             if (received >= expected) {
-                result.complete(new FlowResult(received, Duration.ofNanos(firstByte - start),
-                        Duration.ofNanos(System.nanoTime() - start)));
+                result.complete(new FlowResult(expected, FlowResult.State.COMPLETED, received,
+                        Duration.ofNanos(firstByte - start), Duration.ofNanos(System.nanoTime() - start),
+                        localPort(ctx.channel()), ""));
                 ctx.close();
             }
+        }
+
+        /** The flow as it stands when it timed out or failed. */
+        FlowResult unfinished(FlowResult.State state, Channel channel, String why) {
+            long now = System.nanoTime();
+            long first = firstByte;
+            return new FlowResult(expected, state, received, received > 0 ? Duration.ofNanos(first - start) : null,
+                    Duration.ofNanos(now - start), localPort(channel), received + " of " + expected + " bytes; " + why);
+        }
+
+        private static int localPort(Channel channel) {
+            return channel.localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
         }
 
         @Override

@@ -52,13 +52,4 @@ class ResultsCsvTest {
 
         assertThat(ResultsCsv.readTimeseries(file)).isEqualTo(samples);
     }
-
-    @Test
-    void summaryUsesStudentsTForFewRepetitions() {
-        Summary summary = Summary.of(List.of(1.0, 2.0, 3.0));
-
-        assertThat(summary.mean()).isEqualTo(2.0);
-        assertThat(summary.halfWidth95()).isCloseTo(4.303 * 1 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(Summary.of(List.of(5.0)).halfWidth95()).isZero();
-    }
 }

@@ -1,12 +1,16 @@
 package org.pepsal.testbed.run;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pepsal.testbed.NeedsRoot;
 import org.pepsal.testbed.link.LinkBackends;
+import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.measure.Measurement;
+import org.pepsal.testbed.measure.Metrics;
+import org.pepsal.testbed.measure.Sample;
+import org.pepsal.testbed.report.ResultsCsv;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.ScenarioLoader;
@@ -15,7 +19,8 @@ import org.w3c.dom.Document;
 
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.Reader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +30,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A tiny scenario end to end: built, calibrated, run plain and split, written as CSV, charts and a report. */
+/** Tiny scenarios end to end: built, calibrated, run, measured per leg, written as CSV, charts and a report. */
 @NeedsRoot
 class ScenarioRunTest {
     private static final String TINY = """
@@ -34,57 +39,141 @@ class ScenarioRunTest {
             link:
               down: {rate: 20 Mbit/s, delay: 10 ms}
               up: {rate: 10 Mbit/s}
+            hosts:
+              all: {congestionControl: cubic}
+              server: {initcwnd: 20}
+            pep:
+              satelliteLeg: {congestionControl: bbr}
             workload:
               bulk: {duration: 2 s, direction: download}
               flows: {sizes: [10 KB, 200 KB]}
             repetitions: 1
             calibration: {rtt: 3 ms}
             """;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
 
-    @Test
-    void runsPlainAndSplitAndWritesResultsChartsAndReport() throws Exception {
-        Path file = work.resolve("tiny.yaml");
-        Files.writeString(file, TINY);
+    private ScenarioRunner.Summary run(String yaml, String name, boolean failFast) throws Exception {
+        Path file = Files.writeString(work.resolve(name + ".yaml"), yaml);
         LoadedScenario loaded = ScenarioLoader.load(file, List.of());
-        RunOutput output = RunOutput.open(work.resolve("out"));
+        RunOutput output = RunOutput.open(work.resolve(name));
+        return new ScenarioRunner(loaded, LinkBackends.choose("userspace", loaded.scenario().link()), output, failFast,
+                false, new PrintStream(new ByteArrayOutputStream())).run(1);
+    }
 
-        Path report = new ScenarioRunner(loaded, LinkBackends.choose("userspace", loaded.scenario().link()), output)
-                .run(1);
+    @Test
+    void runsPlainAndSplitAndMeasuresEveryLeg() throws Exception {
+        ScenarioRunner.Summary summary = run(TINY, "tiny", false);
+        Path out = work.resolve("tiny");
 
-        assertThat(report).exists().hasFileName("report.html");
-        List<CSVRecord> rows;
-        try (Reader in = Files.newBufferedReader(output.dir().resolve("results.csv"));
-             CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(in)) {
-            assertThat(csv.getHeaderNames()).containsExactly("variant", "flow.size", "mode", "repetition", "leg", "metric",
-                    "bound", "value", "unit", "state", "note");
-            rows = csv.getRecords();
-        }
+        assertThat(summary.failed()).as("failed points").isEmpty();
+        assertThat(summary.report()).exists().hasFileName("report.html");
+        List<Measurement> rows = ResultsCsv.readResults(out.resolve("results.csv"));
         for (String mode : List.of("plain", "split")) {
-            double goodput = value(rows, mode, "goodput", "");
+            double goodput = value(rows, mode, Legs.END_TO_END, Metrics.GOODPUT, "");
             // Between a tenth of the link and the link itself (20 Mbit/s less headers).
             assertThat(goodput).as(mode + " goodput").isBetween(2e6, 20e6 * 1448 / 1500);
             for (String size : List.of("10000", "200000")) {
-                double completion = value(rows, mode, "flow_completion_time", size);
-                double firstByte = value(rows, mode, "time_to_first_byte", size);
+                double completion = value(rows, mode, Legs.END_TO_END, Metrics.FLOW_COMPLETION_TIME, size);
+                double firstByte = value(rows, mode, Legs.END_TO_END, Metrics.TIME_TO_FIRST_BYTE, size);
                 // At least the handshake and the request's round trip (2 × 20 ms), and the first byte first.
                 assertThat(firstByte).isGreaterThan(0.035);
                 assertThat(completion).isGreaterThanOrEqualTo(firstByte).isLessThan(5);
             }
+            // The emulator's own statistics, for each direction of both links.
+            for (String leg : List.of("satellite-link.down", "satellite-link.up", "terrestrial-link.down")) {
+                assertThat(value(rows, mode, leg, "link_packets_delivered", "")).as(mode + " " + leg).isPositive();
+                assertThat(value(rows, mode, leg, "link_lateness_p999", "")).isGreaterThanOrEqualTo(0);
+            }
         }
-        assertThat(rows).anyMatch(r -> r.get("mode").equals("split")
-                && r.get("metric").equals("pep_gateway_rtt") && Double.parseDouble(r.get("value")) > 0.019);
-        assertThat(Files.readString(output.dir().resolve("metadata.json"))).contains("\"userspace");
+        // What each leg's sender ran, read from the kernel: the PEP's satellite-side socket BBR, the rest CUBIC.
+        assertThat(congestionControl(rows, "split", Legs.SATELLITE)).containsExactly("bbr");
+        assertThat(congestionControl(rows, "split", Legs.TERRESTRIAL)).containsExactly("cubic");
+        assertThat(congestionControl(rows, "plain", Legs.END_TO_END)).containsExactly("cubic");
+        assertThat(value(rows, "split", Legs.SATELLITE, Metrics.SEGMENTS_SENT, "")).isGreaterThan(1000);
+        assertThat(value(rows, "split", Legs.SATELLITE, Metrics.SRTT, "")).isGreaterThan(0.019);
+        assertThat(rows).anyMatch(m -> m.mode().equals("split") && m.leg().equals(Legs.SATELLITE)
+                && m.metric().equals(Metrics.RETRANSMISSION_RATE));
+        List<Sample> series = ResultsCsv.readTimeseries(out.resolve("timeseries.csv"));
+        for (String[] modeAndLeg : new String[][] {{"split", Legs.SATELLITE}, {"plain", Legs.END_TO_END}}) {
+            assertThat(series.stream().filter(s -> s.measurement().mode().equals(modeAndLeg[0])
+                    && s.measurement().leg().equals(modeAndLeg[1]) && s.measurement().metric().equals(Metrics.CWND)).count())
+                    .as("cwnd samples of " + modeAndLeg[0]).isGreaterThan(10);
+        }
 
+        JsonNode environment = JSON.readTree(out.resolve("points/v01-split-r1/environment.json").toFile());
+        assertThat(environment.path("commands").path("pepsal at the gateway").toString()).contains("--client-cc", "bbr");
+        assertThat(environment.path("commands").path("iperf3 client").toString()).contains("-R");
+        assertThat(environment.path("hosts").path("server").path("sysctls").path("net.ipv4.tcp_congestion_control")
+                .asText()).isEqualTo("cubic");
+        assertThat(environment.path("hosts").path("server").path("routes").asText()).contains("initcwnd 20");
+        assertThat(environment.path("hosts").path("gateway").path("qdiscs").asText()).isNotBlank();
+        assertCharts(out);
+        assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(Topology.PREFIX_ROOT));
+    }
+
+    @Test
+    void aPointThatFailsCalibrationIsRecordedAndTheNextStillRuns() throws Exception {
+        // v01 asks for an RTT within 1 µs: it cannot pass; v02 allows 5 ms.
+        ScenarioRunner.Summary summary = run("""
+                name: strict
+                description: One variant whose calibration cannot pass.
+                link: {down: {rate: 10 Mbit/s, delay: 5 ms}}
+                workload: {bulk: {duration: 1 s}}
+                modes: [plain]
+                sweep: {calibration.rtt: [1 us, 5 ms]}
+                """, "strict", false);
+        Path out = work.resolve("strict");
+
+        assertThat(summary.failed()).extracting(r -> r.point().id()).containsExactly("v01-plain-r1");
+        assertThat(summary.failed().get(0).failure()).startsWith("calibration").contains("OUT OF TOLERANCE");
+        assertThat(summary.allPassed()).isFalse();
+        List<Measurement> rows = ResultsCsv.readResults(out.resolve("results.csv"));
+        assertThat(rows).anyMatch(m -> m.variant().equals("v01") && m.metric().equals(Metrics.POINT_STATUS)
+                && m.state().equals("failed") && m.note().contains("rtt"));
+        assertThat(rows).anyMatch(m -> m.variant().equals("v02") && m.metric().equals(Metrics.GOODPUT) && m.value() > 1e6);
+        assertThat(Files.readString(out.resolve("points/v01-plain-r1/failure.txt"))).contains("OUT OF TOLERANCE");
+        assertThat(Files.readString(summary.report())).contains("v01-plain-r1", "OUT OF TOLERANCE");
+        assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(Topology.PREFIX_ROOT));
+    }
+
+    @Test
+    void aSplitPointWhoseSatelliteLegRanAnotherCongestionControlFails() throws Exception {
+        // The kernel has no such algorithm: the proxy warns and its socket keeps the gateway's CUBIC.
+        ScenarioRunner.Summary summary = run("""
+                name: wrong-cc
+                description: The PEP is told one congestion control and runs another.
+                link: {down: {rate: 10 Mbit/s, delay: 5 ms}}
+                hosts: {all: {congestionControl: cubic}}
+                pep:
+                  satelliteLeg: {congestionControl: testbed-none}
+                workload: {bulk: {duration: 2 s}}
+                modes: [split]
+                calibration: {enabled: false}
+                """, "wrong-cc", false);
+
+        assertThat(summary.failed()).hasSize(1);
+        assertThat(summary.failed().get(0).failure())
+                .contains("satellite leg's sender at the gateway ran cubic, but the scenario configures testbed-none");
+        assertThat(Files.readString(summary.report())).contains("ran cubic, but the scenario configures testbed-none");
+    }
+
+    private static List<String> congestionControl(List<Measurement> rows, String mode, String leg) {
+        return rows.stream().filter(m -> m.mode().equals(mode) && m.leg().equals(leg)
+                && m.metric().equals(Metrics.CONGESTION_CONTROL)).map(Measurement::state).toList();
+    }
+
+    private static void assertCharts(Path out) throws Exception {
         Set<String> charts;
-        try (Stream<Path> files = Files.list(output.dir().resolve("charts"))) {
+        try (Stream<Path> files = Files.list(out.resolve("charts"))) {
             charts = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
-        assertThat(charts).contains("goodput-plain-vs-split.png", "goodput-plain-vs-split.svg");
+        assertThat(charts).contains("goodput-plain-vs-split.png", "goodput-plain-vs-split.svg", "sender-v01.png",
+                "goodput-over-time-v01.svg");
         for (String chart : charts) {
-            Path path = output.dir().resolve("charts").resolve(chart);
+            Path path = out.resolve("charts").resolve(chart);
             if (chart.endsWith(".png")) {
                 assertThat(ImageIO.read(path.toFile())).as(chart).isNotNull();
             } else {
@@ -92,13 +181,12 @@ class ScenarioRunTest {
                 assertThat(svg.getDocumentElement().getTagName()).as(chart).isEqualTo("svg");
             }
         }
-        assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(Topology.PREFIX_ROOT));
     }
 
-    private static double value(List<CSVRecord> rows, String mode, String metric, String flowSize) {
-        return rows.stream().filter(r -> r.get("mode").equals(mode) && r.get("metric").equals(metric)
-                        && r.get("flow.size").equals(flowSize))
-                .mapToDouble(r -> Double.parseDouble(r.get("value"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + metric + " " + flowSize + " for " + mode + " in " + rows));
+    private static double value(List<Measurement> rows, String mode, String leg, String metric, String flowSize) {
+        return rows.stream().filter(r -> r.mode().equals(mode) && r.leg().equals(leg) && r.metric().equals(metric)
+                        && r.parameters().getOrDefault(Metrics.FLOW_SIZE, "").equals(flowSize))
+                .mapToDouble(Measurement::value).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " " + flowSize + " on " + leg + " for " + mode));
     }
 }

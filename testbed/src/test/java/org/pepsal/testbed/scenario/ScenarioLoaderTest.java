@@ -41,7 +41,7 @@ class ScenarioLoaderTest {
         Scenario scenario = ScenarioLoader.load(write(MINIMAL)).scenario();
 
         assertThat(scenario.modes()).containsExactly(Mode.PLAIN, Mode.SPLIT);
-        assertThat(scenario.repetitions()).isEqualTo(3);
+        assertThat(scenario.repetitions()).isEqualTo(6);
         assertThat(scenario.topology().shape()).isEqualTo(SatelliteTopology.Shape.SINGLE_PEP);
         assertThat(scenario.link().aToB().rateBitsPerSecond()).isEqualTo(20_000_000);
         assertThat(scenario.link().bToA()).isEqualTo(scenario.link().aToB());

@@ -29,12 +29,33 @@ class FlowWorkloadTest {
 
             assertThat(flows).extracting(FlowResult::bytes).containsExactly(10_000L, 1_000_000L, 10_000L, 1_000_000L);
             for (FlowResult flow : flows) {
+                assertThat(flow.state()).isEqualTo(FlowResult.State.COMPLETED);
+                assertThat(flow.bytesReceived()).isEqualTo(flow.bytes());
                 assertThat(flow.timeToFirstByte()).isPositive();
-                assertThat(flow.completionTime()).isGreaterThanOrEqualTo(flow.timeToFirstByte())
+                assertThat(flow.elapsed()).isGreaterThanOrEqualTo(flow.timeToFirstByte())
                         .isLessThan(Duration.ofSeconds(5));
+                assertThat(flow.localPort()).isPositive();
             }
         }
         assertThat(Shell.run("ip", "netns", "list")).doesNotContain(prefix);
+    }
+
+    @Test
+    void aFlowPastItsTimeoutIsAResultWithWhatItDelivered() {
+        try (GatewayTopology topology = GatewayTopology.build(false);
+             FlowServer server = FlowServer.start(topology.server(), topology.serverEnd().ipv4(), PORT);
+             FlowClient client = new FlowClient(topology.client())) {
+            // 20 GB cannot cross a veth pair in 300 ms; the next flow still runs.
+            List<FlowResult> flows = client.downloads(topology.serverEnd().ipv4(), PORT, List.of(20_000_000_000L, 1000L),
+                    1, Duration.ofMillis(300));
+
+            FlowResult timedOut = flows.get(0);
+            assertThat(timedOut.state()).isEqualTo(FlowResult.State.TIMED_OUT);
+            assertThat(timedOut.bytesReceived()).isPositive().isLessThan(timedOut.bytes());
+            assertThat(timedOut.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(timedOut.error()).contains("did not complete within");
+            assertThat(flows.get(1).state()).isEqualTo(FlowResult.State.COMPLETED);
+        }
     }
 
     @Test

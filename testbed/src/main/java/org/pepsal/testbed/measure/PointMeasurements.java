@@ -1,0 +1,90 @@
+package org.pepsal.testbed.measure;
+
+import org.pepsal.testbed.scenario.Point;
+import org.pepsal.testbed.scenario.Scenario;
+import org.pepsal.testbed.traffic.FlowResult;
+import org.pepsal.testbed.traffic.Iperf3;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns everything one point's workload left ({@link WorkloadOutput}) into its rows: the links as configured,
+ * the bulk transfer, the flows, the senders' view per leg, and the links' health. The runner calls this once and
+ * records what it returns; nothing here runs anything.
+ */
+public final class PointMeasurements {
+    private PointMeasurements() {
+    }
+
+    public static Measured of(Point point, WorkloadOutput output) {
+        Scenario scenario = point.scenario();
+        Scenario.Bulk bulk = scenario.workload().bulk();
+        boolean download = bulk == null || bulk.direction() == Scenario.Direction.DOWNLOAD;
+        LinkFigures links = new LinkFigures(point.satelliteLink(), scenario.topology().terrestrial(), download);
+        Legs legs = Legs.of(scenario.topology().shape(), point.mode().runsPeps());
+        Measured measured = links.of(point);
+        if (output.bulk() != null) {
+            double offset = output.bulkLaunchOffset();
+            measured = measured.plus(BulkMeasures.of(point, output.bulk(), bulk.fixedSize(),
+                    t -> links.capacityAt(t + offset), links.baseRttSeconds(), offset));
+        }
+        if (!output.flows().isEmpty()) {
+            measured = measured.plus(FlowMeasures.of(point, output.flows()));
+        }
+        List<DataConnection> connections = connections(output, download);
+        Measured senders = SenderMeasures.of(point, legs, output.sockets(), connections,
+                (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart());
+        measured = measured.plus(senders);
+        if (output.bulk() != null && senders.rows().stream().noneMatch(m -> m.metric().equals(Metrics.RETRANSMITS))) {
+            // No sampled sockets (sock_diag unavailable): iperf3's own count of its sender's retransmissions.
+            Legs.Leg sender = download ? legs.serverEnd() : legs.clientEnd();
+            measured = measured.plus(new Measured(List.of(Measurement.of(point, sender.name(), Metrics.RETRANSMITS,
+                    output.bulk().retransmits(), Metrics.COUNT).withNote("iperf3's count: no socket samples ("
+                    + String.join("; ", output.samplerProblems()) + ")")), List.of()));
+        }
+        measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.backend(), output.satelliteBefore(),
+                output.satelliteAfter(), scenario.health()));
+        return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.backend(), output.terrestrialBefore(),
+                output.terrestrialAfter(), scenario.health()));
+    }
+
+    /** The workload's data connections: iperf3's streams (its control connection left out) and every flow. */
+    static List<DataConnection> connections(WorkloadOutput output, boolean bulkDownload) {
+        List<DataConnection> connections = new ArrayList<>();
+        if (output.bulk() != null) {
+            List<Iperf3.Connection> streams = output.bulk().connections();
+            for (int i = 0; i < streams.size(); i++) {
+                Iperf3.Connection c = streams.get(i);
+                connections.add(new DataConnection(new InetSocketAddress(c.localHost(), c.localPort()),
+                        new InetSocketAddress(c.remoteHost(), c.remotePort()), bulkDownload, true, i + 1));
+            }
+        }
+        for (FlowResult flow : output.flows()) {
+            if (flow.localPort() > 0) {
+                connections.add(new DataConnection(new InetSocketAddress(output.clientAddress(), flow.localPort()),
+                        new InetSocketAddress(output.serverAddress(), output.flowPort()), true, false, 0));
+            }
+        }
+        return connections;
+    }
+
+    /**
+     * The congestion control the scenario configures for a leg's sender at a host: a PEP's socket takes its leg's
+     * setting (the satellite leg's where its leg crosses the satellite link, else the ground leg's) or else its
+     * host's default; an end host its own default. Null where the scenario leaves the kernel's default.
+     */
+    static String expectedCongestionControl(Point point, String host, Legs.Leg leg) {
+        Scenario scenario = point.scenario();
+        boolean pep = point.mode().runsPeps() && (host.equals("gateway") || host.equals("terminal"));
+        if (pep) {
+            boolean satellite = leg.name().equals(Legs.END_TO_END) || List.of(leg.name().split("\\+")).contains(Legs.SATELLITE);
+            String own = (satellite ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
+            if (own != null) {
+                return own;
+            }
+        }
+        return scenario.hosts().forRole(host).congestionControl();
+    }
+}

@@ -1,0 +1,27 @@
+package org.pepsal.testbed.measure;
+
+import org.pepsal.testbed.link.LinkStats;
+import org.pepsal.testbed.measure.sockdiag.SocketRecord;
+import org.pepsal.testbed.traffic.FlowResult;
+import org.pepsal.testbed.traffic.Iperf3;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a point's workload left, raw, for {@link PointMeasurements}: the tools' results, the sampled sockets, and
+ * each link's statistics as the workload started and ended.
+ *
+ * @param bulk             iperf3's result, or null without a bulk workload
+ * @param flows            the downloads, empty without a flows workload
+ * @param flowPort         the flow server's port
+ * @param scheduleStart    the workload's start: the schedule's start as {@link System#nanoTime()}
+ * @param bulkLaunchOffset seconds from the schedule's start to iperf3's launch
+ * @param samplerProblems  why some host's sockets were not sampled (empty when all were)
+ */
+public record WorkloadOutput(Iperf3.Result bulk, List<FlowResult> flows, String clientAddress, String serverAddress,
+                             int flowPort, List<SocketRecord> sockets, List<String> samplerProblems, long scheduleStart,
+                             double bulkLaunchOffset, String backend, Optional<LinkStats> satelliteBefore,
+                             Optional<LinkStats> satelliteAfter, Optional<LinkStats> terrestrialBefore,
+                             Optional<LinkStats> terrestrialAfter) {
+}
