@@ -11,9 +11,11 @@ import java.util.function.DoubleUnaryOperator;
  * A bulk transfer's receiver-side measurements: goodput over the whole transfer and after start-up, the start-up
  * time (censored when start-up never ended), bytes delivered, a fixed-size transfer's time, and goodput per bin.
  *
- * <p>Bins: iperf3's 0.5 s intervals joined into bins at least one base RTT and at least 1 s wide (head-of-line
- * releases after a loss make shorter intervals swing above the link rate). Start-up ends at the start of the
- * first full bin whose goodput reaches {@link Metrics#STARTUP_FRACTION} of the path capacity at that time.
+ * <p>Bins: iperf3's 0.5 s intervals joined into bins at least two base RTTs and at least 1 s wide. Shorter ones
+ * swing above the link rate: when a retransmission fills a hole, the receiver releases up to an RTT of data
+ * held behind it at once. Start-up ends at the start of the first full bin whose goodput reaches
+ * {@link Metrics#STARTUP_FRACTION} of the path capacity at that time. Times in timeseries.csv are on the
+ * workload's clock (iperf3's own starts after its control connection's exchanges).
  */
 public final class BulkMeasures {
     /** iperf3's reporting interval (Iperf3 runs it with {@code -i 0.5}). */
@@ -34,7 +36,7 @@ public final class BulkMeasures {
     /**
      * @param capacityAt   the path capacity (bit/s) at a time in seconds from the transfer's start
      * @param baseRtt      the path's base RTT (s), which sets the bin width
-     * @param launchOffset seconds from the workload's start (the schedule's) to iperf3's launch
+     * @param launchOffset seconds from the workload's start (the schedule's) to iperf3's first interval
      */
     public static Measured of(Point point, Iperf3.Result result, boolean fixedSize, DoubleUnaryOperator capacityAt,
                               double baseRtt, double launchOffset) {
@@ -89,9 +91,9 @@ public final class BulkMeasures {
         };
     }
 
-    /** At least one base RTT and at least 1 s, in whole iperf3 intervals. */
+    /** At least two base RTTs and at least 1 s, in whole iperf3 intervals. */
     static double binWidth(double baseRtt) {
-        return Math.ceil(Math.max(1.0, baseRtt) / INTERVAL_SECONDS - 1e-9) * INTERVAL_SECONDS;
+        return Math.ceil(Math.max(1.0, 2 * baseRtt) / INTERVAL_SECONDS - 1e-9) * INTERVAL_SECONDS;
     }
 
     /** Consecutive intervals joined into bins of {@code width} from the first; the last bin may be shorter. */

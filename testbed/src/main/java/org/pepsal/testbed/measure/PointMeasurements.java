@@ -1,5 +1,7 @@
 package org.pepsal.testbed.measure;
 
+import org.pepsal.testbed.measure.sockdiag.SocketRecord;
+import org.pepsal.testbed.measure.sockdiag.SocketSampler;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
 import org.pepsal.testbed.traffic.FlowResult;
@@ -25,15 +27,15 @@ public final class PointMeasurements {
         LinkFigures links = new LinkFigures(point.satelliteLink(), scenario.topology().terrestrial(), download);
         Legs legs = Legs.of(scenario.topology().shape(), point.mode().runsPeps());
         Measured measured = links.of(point);
+        List<DataConnection> connections = connections(output, download);
         if (output.bulk() != null) {
-            double offset = output.bulkLaunchOffset();
+            double offset = bulkStart(output, connections, download);
             measured = measured.plus(BulkMeasures.of(point, output.bulk(), bulk.fixedSize(),
                     t -> links.capacityAt(t + offset), links.baseRttSeconds(), offset));
         }
         if (!output.flows().isEmpty()) {
             measured = measured.plus(FlowMeasures.of(point, output.flows()));
         }
-        List<DataConnection> connections = connections(output, download);
         Measured senders = SenderMeasures.of(point, legs, output.sockets(), connections,
                 (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart());
         measured = measured.plus(senders);
@@ -48,6 +50,22 @@ public final class PointMeasurements {
                 output.satelliteAfter(), scenario.health()));
         return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.backend(), output.terrestrialBefore(),
                 output.terrestrialAfter(), scenario.health()));
+    }
+
+    /**
+     * Where iperf3's own clock starts on the workload's: iperf3 counts from its TEST_START, after its control
+     * connection's exchanges (several RTTs over GEO). The client's data socket shows it: the first sample in
+     * which it has received (a download) or sent (an upload) data, less half a sampling period. Without samples,
+     * iperf3's launch.
+     */
+    static double bulkStart(WorkloadOutput output, List<DataConnection> connections, boolean download) {
+        return output.sockets().stream()
+                .filter(r -> r.info() != null && r.host().equals("client") && connections.stream()
+                        .anyMatch(c -> c.bulk() && r.local().equals(c.client()) && r.remote().equals(c.server())))
+                .filter(r -> download ? r.info().bytesReceived() > 0 : r.info().bytesSent() > 0)
+                .mapToLong(SocketRecord::nanoTime).min()
+                .stream().mapToDouble(t -> (t - output.scheduleStart()) / 1e9 - SocketSampler.PERIOD_MILLIS / 2e3)
+                .map(t -> Math.max(t, output.bulkLaunchOffset())).findFirst().orElse(output.bulkLaunchOffset());
     }
 
     /** The workload's data connections: iperf3's streams (its control connection left out) and every flow. */

@@ -104,7 +104,7 @@ final class HtmlReport {
                 + "control connection of iperf3 is left out.");
         html.paragraph("Start-up ends at the start of the first goodput bin whose goodput is at least "
                 + Math.round(Metrics.STARTUP_FRACTION * 100) + " % of the path capacity (the satellite link's rate in "
-                + "the data direction × MSS/MTU × (1 − loss)); bins are at least one base RTT and at least 1 s wide. "
+                + "the data direction × MSS/MTU × (1 − loss)); bins are at least two base RTTs and at least 1 s wide, on the workload's clock. "
                 + "A transfer that never gets there has a start-up time of '>' its length and no goodput after start-up.");
         html.paragraph("Statistics: the median's 95 % interval is the exact distribution-free one from order statistics "
                 + "(coverage 1 − 2·P(B ≤ j − 1), B ~ Binomial(n, ½); it needs n ≥ " + OrderStatistics.MIN_N

@@ -90,7 +90,7 @@ final class HostFormat {
         }
         knobs.rmemDefault = size(host.get("rmemDefault"), knobs.rmemDefault);
         knobs.wmemDefault = size(host.get("wmemDefault"), knobs.wmemDefault);
-        knobs.ecn = host.get("ecn").choice(knobs.ecn, ECN);
+        knobs.ecn = ecn(host.get("ecn"), knobs.ecn);
         knobs.initcwnd = window(host.get("initcwnd"), knobs.initcwnd);
         knobs.initrwnd = window(host.get("initrwnd"), knobs.initrwnd);
         Field sysctls = host.get("sysctls");
@@ -115,6 +115,14 @@ final class HostFormat {
             throw field.error("must be at least " + BUFFER_MIN + " B (the buffer minimum)");
         }
         return bytes;
+    }
+
+    /** {@code on}, {@code off} or {@code passive}; YAML reads a bare on/off as true/false, which mean the same. */
+    private static String ecn(Field field, String absent) {
+        if (field.present() && field.node().isBoolean()) {
+            return field.node().booleanValue() ? ECN.get("on") : ECN.get("off");
+        }
+        return field.choice(absent, ECN);
     }
 
     private static Integer window(Field field, Integer absent) {

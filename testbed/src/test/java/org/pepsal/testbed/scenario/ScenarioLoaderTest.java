@@ -305,6 +305,60 @@ class ScenarioLoaderTest {
         assertThat(unknown.problem()).contains("unknown mode 'spilt'", "plain, split");
     }
 
+    @Test
+    void theKnobsThatDecideGeoResultsBecomeSysctlsRoutesQueuesAndTransfers() throws Exception {
+        Scenario scenario = ScenarioLoader.load(write("""
+                name: knobs
+                link:
+                  down: {rate: 20 Mbit/s, delay: 300 ms, queue: 0.5 BDP}
+                  up: {rate: 5 Mbit/s, queue: 200 % BDP}
+                hosts:
+                  all: {rmemDefault: 256 KiB, ecn: on}
+                  server: {initcwnd: 32, initrwnd: 64, wmemDefault: 1 MiB, bufferMax: 32 MiB}
+                workload:
+                  bulk: {size: 10 MB, timeout: 90 s, omit: 2 s}
+                """)).scenario();
+
+        // 0.5 × 20 Mbit/s × 600 ms = 750 kB; 2 × 5 Mbit/s × 600 ms = 750 kB.
+        assertThat(scenario.link().aToB().queueLimit()).isEqualTo(QueueLimit.bytes(750_000));
+        assertThat(scenario.link().bToA().queueLimit()).isEqualTo(QueueLimit.bytes(750_000));
+        assertThat(scenario.hosts().forRole("client").sysctls()).containsEntry("net.ipv4.tcp_ecn", "1")
+                .containsEntry("net.ipv4.tcp_rmem", "4096 262144 67108864")
+                .containsEntry("net.ipv4.tcp_wmem", "4096 16384 67108864");
+        assertThat(scenario.hosts().forRole("server").sysctls()).containsEntry("net.ipv4.tcp_wmem", "4096 1048576 33554432")
+                .containsEntry("net.ipv4.tcp_rmem", "4096 262144 33554432");
+        assertThat(scenario.hosts().routesOf("server")).isEqualTo(new Scenario.RouteWindows(32, 64));
+        assertThat(scenario.hosts().routesOf("client").isDefault()).isTrue();
+        Scenario.Bulk bulk = scenario.workload().bulk();
+        assertThat(bulk.fixedSize()).isTrue();
+        assertThat(bulk.sizeBytes()).isEqualTo(10_000_000);
+        assertThat(bulk.timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(bulk.transfer(null).omitSeconds()).isEqualTo(2);
+    }
+
+    @Test
+    void badKnobsAreLocated() throws Exception {
+        ScenarioException queue = rejected(MINIMAL.replace("delay: 300 ms}", "delay: 300 ms, queue: half BDP}"));
+        assertThat(queue.field()).isEqualTo("link.down.queue");
+        assertThat(queue.line()).isEqualTo(3);
+        assertThat(queue.problem()).contains("fraction of the BDP");
+
+        ScenarioException ecn = rejected(MINIMAL + "hosts: {server: {ecn: maybe}}\n");
+        assertThat(ecn.field()).isEqualTo("hosts.server.ecn");
+        assertThat(ecn.problem()).contains("off", "on", "passive");
+
+        ScenarioException both = rejected(MINIMAL.replace("bulk: {duration: 5 s}", "bulk: {duration: 5 s, size: 1 MB}"));
+        assertThat(both.field()).isEqualTo("workload.bulk.size");
+        assertThat(both.line()).isEqualTo(5);
+        assertThat(both.problem()).contains("not both");
+
+        ScenarioException window = rejected(MINIMAL + "hosts: {gateway: {initcwnd: 0}}\n");
+        assertThat(window.field()).isEqualTo("hosts.gateway.initcwnd");
+
+        ScenarioException omit = rejected(MINIMAL.replace("bulk: {duration: 5 s}", "bulk: {duration: 5 s, omit: 5 s}"));
+        assertThat(omit.field()).isEqualTo("workload.bulk.omit");
+    }
+
     private static Point find(List<Point> points, String id) {
         return points.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     }

@@ -1,0 +1,75 @@
+package org.pepsal.testbed.measure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pepsal.testbed.link.LinkStats;
+import org.pepsal.testbed.scenario.Point;
+import org.pepsal.testbed.scenario.Scenario;
+
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LinkHealthTest {
+    @TempDir
+    Path dir;
+
+    private static LinkStats.Direction direction(long received, long bufferDrops, double p999) {
+        return new LinkStats.Direction(received, 5, 10, bufferDrops, received - 15 - bufferDrops, 0, 0, 0.05, 0.3, p999, 3);
+    }
+
+    @Test
+    void everyLinkStatsFieldIsMapped() {
+        // A field the link adds to LinkStats.Direction needs its line in LinkHealth.FIELDS.
+        List<String> components = Arrays.stream(LinkStats.Direction.class.getRecordComponents())
+                .map(RecordComponent::getName).toList();
+        assertThat(LinkHealth.FIELDS).extracting(LinkHealth.Field::component).containsExactlyInAnyOrderElementsOf(components);
+    }
+
+    @Test
+    void countersAreThoseOfTheWorkloadAndUnhealthyDirectionsAreFlagged() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        LinkStats before = new LinkStats(direction(1000, 0, 0.2), direction(500, 0, 0.2));
+        LinkStats after = new LinkStats(direction(21000, 3, 0.4), direction(1500, 0, 1.8));
+
+        Measured measured = LinkHealth.of(point, Legs.SATELLITE, "userspace", Optional.of(before), Optional.of(after),
+                new Scenario.HealthSettings(1.0, false));
+
+        assertThat(value(measured, "satellite-link.down", "link_packets_received")).isEqualTo(20000);
+        assertThat(value(measured, "satellite-link.down", "link_buffer_drops")).isEqualTo(3);
+        assertThat(value(measured, "satellite-link.up", "link_lateness_p999")).isEqualTo(1.8);
+        assertThat(health(measured, "satellite-link.down").note()).contains("3 packet(s) dropped outside the queue rule");
+        assertThat(health(measured, "satellite-link.up").note()).contains("lateness p99.9 1.800 ms > 1.000 ms");
+        assertThat(measured.failures()).isEmpty();
+
+        Measured strict = LinkHealth.of(point, Legs.SATELLITE, "userspace", Optional.of(before), Optional.of(after),
+                new Scenario.HealthSettings(2.0, true));
+        assertThat(health(strict, "satellite-link.up").state()).isEqualTo("ok");
+        assertThat(strict.failures()).containsExactly("the satellite-link.down link was unhealthy: 3 packet(s) dropped "
+                + "outside the queue rule (link_buffer_drops 3)");
+    }
+
+    @Test
+    void aBackendWithoutStatisticsSaysSo() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        Measured measured = LinkHealth.of(point, Legs.TERRESTRIAL, "netem", Optional.empty(), Optional.empty(),
+                Scenario.HealthSettings.DEFAULT);
+
+        assertThat(health(measured, "terrestrial-link.down").state()).isEqualTo("unavailable");
+        assertThat(health(measured, "terrestrial-link.down").note()).contains("netem");
+    }
+
+    private static double value(Measured measured, String leg, String metric) {
+        return measured.rows().stream().filter(m -> m.leg().equals(leg) && m.metric().equals(metric))
+                .findFirst().orElseThrow().value();
+    }
+
+    private static Measurement health(Measured measured, String leg) {
+        return measured.rows().stream().filter(m -> m.leg().equals(leg) && m.metric().equals(Metrics.LINK_HEALTH))
+                .findFirst().orElseThrow();
+    }
+}
