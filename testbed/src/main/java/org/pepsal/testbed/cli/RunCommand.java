@@ -54,21 +54,14 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("--reps must be >= 1, not " + repetitions);
             return 2;
         }
-        try {
-            LinkBackends.Choice choice = LinkBackends.choose(backend, loaded.scenario().link());
-            RunOutput output = out != null ? RunOutput.open(out) : RunOutput.create(Path.of("reports"), loaded.scenario().name());
-            ScenarioRunner.Summary summary = new ScenarioRunner(loaded, choice, output, failFast, verbose, System.err)
-                    .run(repetitions != null ? repetitions : loaded.scenario().repetitions());
-            printSummary(summary, output);
-            System.out.println(summary.report().toAbsolutePath());
-            return summary.interrupted() ? INTERRUPTED : summary.allPassed() ? 0 : SOME_FAILED;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("testbed run: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace();
-            }
-            return SOME_FAILED;
-        }
+        // A problem before any point runs (no backend, an unwritable folder) is told by TestbedCommand's handler.
+        LinkBackends.Choice choice = LinkBackends.choose(backend, loaded.scenario().link());
+        RunOutput output = out != null ? RunOutput.open(out) : RunOutput.create(Path.of("reports"), loaded.scenario().name());
+        ScenarioRunner.Summary summary = new ScenarioRunner(loaded, choice, output, failFast, verbose, System.err)
+                .run(repetitions != null ? repetitions : loaded.scenario().repetitions());
+        printSummary(summary, output);
+        System.out.println(summary.report().toAbsolutePath());
+        return summary.interrupted() ? INTERRUPTED : summary.allPassed() ? 0 : SOME_FAILED;
     }
 
     private static void printSummary(ScenarioRunner.Summary summary, RunOutput output) {

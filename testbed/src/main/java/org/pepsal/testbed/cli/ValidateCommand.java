@@ -1,6 +1,7 @@
 package org.pepsal.testbed.cli;
 
 import org.pepsal.testbed.scenario.LoadedScenario;
+import org.pepsal.testbed.scenario.Mode;
 import org.pepsal.testbed.scenario.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,10 @@ public final class ValidateCommand implements Callable<Integer> {
         System.out.printf("%s: valid; %d variant(s) × %d mode(s) × %d repetition(s) = %d points%n",
                 loaded.scenario().name(), loaded.variants().size(), loaded.scenario().modes().size(),
                 loaded.scenario().repetitions(), loaded.points().size());
+        for (Mode mode : loaded.scenario().modes()) {
+            System.out.println("  mode " + mode.name() + (mode.runsPeps() ? " (PEPs run)" : " (no PEP)")
+                    + (mode.overrides().isEmpty() ? "" : " sets " + mode.overrides()));
+        }
         for (Variant variant : loaded.variants()) {
             if (!variant.parameters().isEmpty()) {
                 System.out.println("  " + variant.id() + " " + variant.parameterText());

@@ -24,8 +24,6 @@ import org.pepsal.testbed.traffic.FlowServer;
 import org.pepsal.testbed.traffic.Iperf3;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +75,8 @@ final class PointRunner {
             failure = "calibration: the emulated link is not what the scenario says, so the point measured nothing:\n"
                     + e.report().table();
         } catch (RuntimeException e) {
-            failure = describe(e);
-            trace = stackTrace(e);
+            failure = Failures.describe(e);
+            trace = Failures.stackTrace(e);
         }
         return new PointRecord(point, started, Instant.now(), load, progress.rows, progress.samples,
                 progress.calibration, failure, trace);
@@ -195,21 +193,4 @@ final class PointRunner {
         }
     }
 
-    /** An error's message and its causes', one per line: what the console and the report say. */
-    static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (text.indexOf(message) < 0) {
-                text.append(text.isEmpty() ? "" : "\ncaused by: ").append(message);
-            }
-        }
-        return text.toString();
-    }
-
-    static String stackTrace(Throwable e) {
-        StringWriter out = new StringWriter();
-        e.printStackTrace(new PrintWriter(out));
-        return out.toString();
-    }
 }

@@ -36,7 +36,7 @@ class ScenarioCommandsTest {
     }
 
     private int testbed(String... args) {
-        return new CommandLine(new TestbedCommand()).execute(args);
+        return TestbedCommand.commandLine().execute(args);
     }
 
     @Test
