@@ -4,6 +4,7 @@ import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.traffic.FlowResult;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,10 @@ public final class FlowMeasures {
         int perRound = (int) flows.stream().map(FlowResult::bytes).distinct().count();
         for (int i = 0; i < flows.size(); i++) {
             FlowResult flow = flows.get(i);
-            Map<String, String> qualifiers = Map.of(Metrics.FLOW_SIZE, Long.toString(flow.bytes()),
-                    Metrics.FLOW_ROUND, Integer.toString(i / Math.max(1, perRound) + 1));
+            // In this order, so that results.csv's columns are always flow.size, flow.round.
+            Map<String, String> qualifiers = new LinkedHashMap<>();
+            qualifiers.put(Metrics.FLOW_SIZE, Long.toString(flow.bytes()));
+            qualifiers.put(Metrics.FLOW_ROUND, Integer.toString(i / Math.max(1, perRound) + 1));
             String state = state(flow);
             double elapsed = flow.elapsed().toNanos() / 1e9;
             Measurement completion = Measurement.of(point, qualifiers, Legs.END_TO_END, Metrics.FLOW_COMPLETION_TIME,

@@ -7,6 +7,9 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.Plot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 import java.awt.BasicStroke;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The report's charts (the registry), their shared look — a colour per mode, a line style per repetition — and
@@ -66,6 +70,22 @@ public final class Charts {
         float[] dash = DASHES[Math.floorMod(repetition - 1, DASHES.length)];
         return dash == null ? new BasicStroke(1.5f) : new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10, dash, 0);
+    }
+
+    /**
+     * Lines of one series per mode and repetition (keys "MODE rN..."): a colour per mode, a line style per
+     * repetition.
+     */
+    static XYLineAndShapeRenderer repetitionLines(ReportData data, Map<String, XYSeries> series,
+                                                  Map<String, Integer> repetitionOf, XYSeriesCollection dataset) {
+        series.values().forEach(dataset::addSeries);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < dataset.getSeriesCount(); i++) {
+            String key = dataset.getSeriesKey(i).toString();
+            renderer.setSeriesPaint(i, colour(data, key.split(" ")[0]));
+            renderer.setSeriesStroke(i, repetitionStroke(repetitionOf.get(key)));
+        }
+        return renderer;
     }
 
     static JFreeChart titled(String title, Plot plot) {

@@ -45,13 +45,7 @@ final class GoodputOverTimeChart implements Chart {
                     });
         }
         XYSeriesCollection dataset = new XYSeriesCollection();
-        series.values().forEach(dataset::addSeries);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        for (int i = 0; i < dataset.getSeriesCount(); i++) {
-            String key = dataset.getSeriesKey(i).toString();
-            renderer.setSeriesPaint(i, Charts.colour(data, key.split(" ")[0]));
-            renderer.setSeriesStroke(i, Charts.repetitionStroke(repetitionOf.get(key)));
-        }
+        XYLineAndShapeRenderer renderer = Charts.repetitionLines(data, series, repetitionOf, dataset);
         double end = samples.stream().mapToDouble(Sample::seconds).max().orElse(1);
         List<Double> times = new ArrayList<>(samples.stream().map(Sample::seconds).toList());
         times.add(0.0);

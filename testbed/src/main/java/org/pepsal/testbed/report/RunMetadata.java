@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
+import org.pepsal.testbed.measure.LinkFigures;
 import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.Mode;
 import org.pepsal.testbed.scenario.Point;
@@ -51,8 +52,6 @@ public record RunMetadata(String scenario, String description, String question, 
             .build();
     /** For the runner's own JSON files (a point's environment.json). */
     public static final com.fasterxml.jackson.databind.ObjectWriter JSON_WRITER = JSON.writer();
-    /** IPv4 (20) and TCP with timestamps (32): the MSS is the MTU less these. */
-    public static final int TCP_IP_HEADERS = 52;
 
     public RunMetadata {
         order = order == null ? List.of() : List.copyOf(order);
@@ -70,7 +69,7 @@ public record RunMetadata(String scenario, String description, String question, 
             LinkDirection down = satellite.aToB();
             double rtt = satellite.baseRtt().plus(scenario.topology().terrestrial().baseRtt()).toNanos() / 1e9;
             return new VariantInfo(variant.id(), variant.parameterText(), down.rateBitsPerSecond(),
-                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - TCP_IP_HEADERS);
+                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - LinkFigures.TCP_IP_HEADERS);
         }
     }
 

@@ -67,12 +67,8 @@ final class SenderChart implements Chart {
                         legs.add(m.mode() + ": " + m.leg());
                     });
             XYSeriesCollection dataset = new XYSeriesCollection();
-            series.values().forEach(dataset::addSeries);
-            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            XYLineAndShapeRenderer renderer = Charts.repetitionLines(data, series, repetitionOf, dataset);
             for (int i = 0; i < dataset.getSeriesCount(); i++) {
-                String key = dataset.getSeriesKey(i).toString();
-                renderer.setSeriesPaint(i, Charts.colour(data, key.split(" ")[0]));
-                renderer.setSeriesStroke(i, Charts.repetitionStroke(repetitionOf.get(key)));
                 renderer.setSeriesVisibleInLegend(i, panel == PANELS.get(0));
             }
             NumberAxis axis = new NumberAxis(panel.label());

@@ -5,8 +5,6 @@ import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.ScenarioLoader;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,18 +35,6 @@ final class MeasureFixture {
 
     static TcpInfo tcpInfo(long cwnd, long rttUs, long retransmits, long dataSegsOut, long busyUs, long rwndUs,
                            long bytesReceived, long bytesSent) {
-        ByteBuffer raw = ByteBuffer.allocate(232).order(ByteOrder.nativeOrder());
-        raw.put(0, (byte) 1);
-        raw.putInt(68, (int) rttUs);
-        raw.putInt(80, (int) cwnd);
-        raw.putInt(100, (int) retransmits);
-        raw.putLong(128, bytesReceived);
-        raw.putInt(148, 600_000);
-        raw.putInt(156, (int) dataSegsOut);
-        raw.putLong(168, busyUs);
-        raw.putLong(176, rwndUs);
-        raw.putLong(184, 0);
-        raw.putLong(200, bytesSent);
-        return TcpInfo.parse(raw.array(), 232);
+        return TcpInfos.of(cwnd, rttUs, retransmits, dataSegsOut, busyUs, rwndUs, 0, bytesReceived, bytesSent);
     }
 }

@@ -1,6 +1,5 @@
 package org.pepsal.testbed.report;
 
-import org.pepsal.proxy.socket.TcpInfo;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkStats;
 import org.pepsal.testbed.measure.Legs;
@@ -8,6 +7,7 @@ import org.pepsal.testbed.measure.Measured;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.Metrics;
 import org.pepsal.testbed.measure.PointMeasurements;
+import org.pepsal.testbed.measure.TcpInfos;
 import org.pepsal.testbed.measure.WorkloadOutput;
 import org.pepsal.testbed.measure.sockdiag.SocketRecord;
 import org.pepsal.testbed.scenario.LoadedScenario;
@@ -16,10 +16,7 @@ import org.pepsal.testbed.scenario.ScenarioLoader;
 import org.pepsal.testbed.traffic.FlowResult;
 import org.pepsal.testbed.traffic.Iperf3;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,8 +150,8 @@ final class FakeRun {
                 for (int s = 1; s <= 30; s++) {
                     sockets.add(new SocketRecord(1_000_000_000L + s * 100_000_000L, leg.serverSide(),
                             new InetSocketAddress(SERVER, IPERF_PORT), new InetSocketAddress(CLIENT, 40000 + index), 1, cc,
-                            tcpInfo(10 + s * 30, 610_000 + s * 100, s / 3, s * 300, s * 100_000L, s * 10_000L, 0,
-                                    (long) (top / 8))));
+                            TcpInfos.of(10 + s * 30, 610_000 + s * 100, s / 3, s * 300, s * 100_000L, s * 10_000L,
+                                    (long) (top / 8), 0, 1448L * 300 * s)));
                 }
             }
         }
@@ -163,31 +160,5 @@ final class FakeRun {
                 new LinkStats.Direction(500L * index, 0, 5, 0, 495L * index, 0, 0, 0.05, 0.2, 0.4, 1.1));
         return new WorkloadOutput(bulk, flows, CLIENT, SERVER, 8080, sockets, List.of(), 1_000_000_000L, 0.003,
                 "userspace", Optional.empty(), Optional.of(stats), Optional.empty(), Optional.of(stats));
-    }
-
-    /** A tcp_info as the kernel lays it out, with the fields the measurements read. */
-    static TcpInfo tcpInfo(long cwnd, long rttUs, long retransmits, long dataSegsOut, long busyUs, long rwndUs,
-                           long sndbufUs, long deliveryBytesPerSecond) {
-        ByteBuffer raw = ByteBuffer.allocate(232).order(ByteOrder.nativeOrder());
-        raw.put(0, (byte) 1);
-        raw.putInt(68, (int) rttUs);
-        raw.putInt(80, (int) cwnd);
-        raw.putInt(100, (int) retransmits);
-        raw.putLong(104, deliveryBytesPerSecond * 5 / 4);
-        raw.putInt(148, 600_000);
-        raw.putInt(156, (int) dataSegsOut);
-        raw.putLong(160, deliveryBytesPerSecond);
-        raw.putLong(168, busyUs);
-        raw.putLong(176, rwndUs);
-        raw.putLong(184, sndbufUs);
-        return TcpInfo.parse(raw.array(), 232);
-    }
-
-    static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
