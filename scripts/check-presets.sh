@@ -7,11 +7,15 @@
 # (e.g. --backend userspace); CHECK_OUT=DIR keeps the runs (default: a temporary folder).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-if [[ ! -f testbed/target/testbed.jar ]]; then
+if [[ ! -f testbed/target/testbed.jar || ! -f pepsal-proxy/target/pepsal-proxy.jar ]]; then
   mvn -B -q package -DskipTests -pl testbed -am
 fi
 out="${CHECK_OUT:-$(mktemp -d /tmp/check-presets.XXXXXX)}"
 mkdir -p "$out"
+# The runs use a copy of the jars: the link emulators and the proxies load classes from them for half an hour, and
+# a rebuild in the meantime must not change (or break) what they run.
+cp testbed/target/testbed.jar "$out/testbed.jar"
+cp pepsal-proxy/target/pepsal-proxy.jar "$out/pepsal-proxy.jar"
 results=()
 status=0
 for file in scenarios/*.yaml; do
@@ -25,7 +29,7 @@ for file in scenarios/*.yaml; do
     overrides+=(--set 'workload.flows.sizes=[10 KB, 100 KB]' --set workload.flows.repeat=1 --set 'workload.flows.timeout=60 s')
   fi
   start=$(date +%s)
-  java -jar testbed/target/testbed.jar run "$preset" --reps 1 "${overrides[@]}" --out "$out/$preset" "$@" \
+  java -Dpepsal.jar="$out/pepsal-proxy.jar" -jar "$out/testbed.jar" run "$preset" --reps 1 "${overrides[@]}" --out "$out/$preset" "$@" \
     >"$out/$preset.out" 2>"$out/$preset.err"
   code=$?
   seconds=$(( $(date +%s) - start ))
