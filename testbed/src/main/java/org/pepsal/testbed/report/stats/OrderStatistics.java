@@ -60,16 +60,19 @@ public final class OrderStatistics {
 
     /**
      * The k-th smallest (1-based). The k-th smallest of the bounds never exceeds the true k-th smallest; it is the
-     * true one when it is not censored itself and no censored value's bound lies below it.
+     * true one when neither it nor any value ordered before it is censored (a censored value before it, even one
+     * tied with it, may truly lie above it and move it).
      */
     static Estimate order(List<Estimate> sorted, int k) {
         Estimate x = sorted.get(k - 1);
-        boolean uncertain = x.lowerBound() || sorted.stream().anyMatch(v -> v.lowerBound() && v.value() < x.value());
+        boolean uncertain = sorted.subList(0, k).stream().anyMatch(Estimate::lowerBound);
         return new Estimate(x.value(), uncertain);
     }
 
     static List<Estimate> sorted(List<Estimate> values) {
-        return values.stream().sorted(Comparator.comparingDouble(Estimate::value)).toList();
+        // Among equal values the exact ones first: a censored value tied with an exact one lies truly above it.
+        return values.stream().sorted(Comparator.comparingDouble(Estimate::value)
+                .thenComparing(Estimate::lowerBound)).toList();
     }
 
     private static int minimumN() {

@@ -123,6 +123,12 @@ class StatisticsTest {
         // Only the slowest timed out: the median is still exact.
         Summary one = Summary.of(List.of(Estimate.exact(1), Estimate.exact(2), Estimate.atLeast(10)));
         assertThat(one.median()).isEqualTo(Estimate.exact(2));
+        // A censored value tied with an exact one lies truly above it: the exact one is still the median...
+        assertThat(OrderStatistics.median(List.of(Estimate.exact(1), Estimate.atLeast(2), Estimate.exact(2))))
+                .isEqualTo(Estimate.exact(2));
+        // ...and the order statistic after a censored one is only a bound, whatever its own value.
+        assertThat(OrderStatistics.median(List.of(Estimate.atLeast(0.5), Estimate.exact(1), Estimate.exact(2))))
+                .isEqualTo(Estimate.atLeast(1));
         // A censored bound below an exact value leaves that order statistic uncertain.
         assertThat(OrderStatistics.median(List.of(Estimate.exact(1), Estimate.atLeast(1.5), Estimate.exact(2))))
                 .isEqualTo(Estimate.atLeast(1.5));
