@@ -13,9 +13,13 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Bins: iperf3's 0.5 s intervals joined into bins at least two base RTTs and at least 1 s wide. Shorter ones
  * swing above the link rate: when a retransmission fills a hole, the receiver releases up to an RTT of data
- * held behind it at once. Start-up ends at the start of the first full bin whose goodput reaches
- * {@link Metrics#STARTUP_FRACTION} of the path capacity at that time. Times in timeseries.csv are on the
- * workload's clock (iperf3's own starts after its control connection's exchanges).
+ * held behind it at once. Start-up ends at the <em>end</em> of the first full bin whose goodput reaches
+ * {@link Metrics#STARTUP_FRACTION} of the path capacity at that time, and goodput after start-up counts from
+ * there: that bin is usually the one in which the start-up's losses were repaired and the receiver released what
+ * it held behind them, data that crossed the link before. Counted from the bin's start, that backlog (up to the
+ * receive window) would read as goodput after start-up, above the link rate; from its end what is left is the
+ * backlog at the transfer's end, which can only make it low. Times in timeseries.csv are on the workload's clock
+ * (iperf3's own starts after its control connection's exchanges).
  */
 public final class BulkMeasures {
     /** iperf3's reporting interval (Iperf3 runs it with {@code -i 0.5}). */
@@ -72,8 +76,8 @@ public final class BulkMeasures {
             rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, end, Metrics.SECONDS).lowerBound()
                     .withState(NOT_REACHED));
         } else {
-            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, first.start(), Metrics.SECONDS).withState(REACHED));
-            double startupEnd = first.start();
+            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, first.end(), Metrics.SECONDS).withState(REACHED));
+            double startupEnd = first.end();
             double bits = bins.stream().filter(b -> b.start() >= startupEnd).mapToDouble(Bin::bits).sum();
             if (end > startupEnd) {
                 rows.add(Measurement.of(point, e2e, Metrics.GOODPUT_AFTER_STARTUP, bits / (end - startupEnd),

@@ -74,8 +74,8 @@ public final class Metrics {
     private static Map<String, String> meanings() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(GOODPUT, "bytes the receiver got over the whole transfer, per second (iperf3's receiver sum)");
-        m.put(GOODPUT_AFTER_STARTUP, "goodput from the end of start-up to the end of the transfer; absent when start-up never ended");
-        m.put(STARTUP_TIME, "start of the first goodput bin at >= 90 % of the path capacity, from the transfer's start; '>' the transfer's length when never reached");
+        m.put(GOODPUT_AFTER_STARTUP, "goodput from the end of start-up to the end of the transfer; absent when start-up never ended or ended with the transfer");
+        m.put(STARTUP_TIME, "end of the first goodput bin at >= 90 % of the path capacity, from the transfer's start; '>' the transfer's length when never reached");
         m.put(GOODPUT_BIN, "the width of the goodput bins of timeseries.csv: at least two base RTTs and at least 1 s");
         m.put(BYTES_DELIVERED, "bytes the receiver got");
         m.put(TRANSFER_TIME, "time a fixed-size transfer took; '>' its timeout when it did not finish");

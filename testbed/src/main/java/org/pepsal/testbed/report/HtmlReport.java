@@ -102,9 +102,11 @@ final class HtmlReport {
                 + "view (retransmissions, RTT, congestion window, limited-by times, congestion control) is the "
                 + "kernel's TCP_INFO of each leg's sender, sampled about every 100 ms through sock_diag; the "
                 + "control connection of iperf3 is left out.");
-        html.paragraph("Start-up ends at the start of the first goodput bin whose goodput is at least "
+        html.paragraph("Start-up ends at the end of the first goodput bin whose goodput is at least "
                 + Math.round(Metrics.STARTUP_FRACTION * 100) + " % of the path capacity (the satellite link's rate in "
                 + "the data direction × MSS/MTU × (1 − loss)); bins are at least two base RTTs and at least 1 s wide, on the workload's clock. "
+                + "Goodput after start-up counts from there, past the bin in which the receiver released what it held "
+                + "behind start-up's losses (counting that backlog would read above the link rate). "
                 + "A transfer that never gets there has a start-up time of '>' its length and no goodput after start-up.");
         html.paragraph("Statistics: the median's 95 % interval is the exact distribution-free one from order statistics "
                 + "(coverage 1 − 2·P(B ≤ j − 1), B ~ Binomial(n, ½); it needs n ≥ " + OrderStatistics.MIN_N
