@@ -106,8 +106,10 @@ final class ResultTables {
                         }
                         Paired paired = Paired.of(byMode.get(baseline), byMode.get(mode));
                         String sizeText = size.isEmpty() ? "" : Quantities.formatBytes(Double.parseDouble(size));
-                        if (paired == null) {
-                            rows.add(List.of(data.label(variant), mode + " / " + baseline, metric, sizeText, "0", "no pairs", "", ""));
+                        if (paired == null || paired.ratio() == null) {
+                            rows.add(List.of(data.label(variant), mode + " / " + baseline, metric, sizeText, "0",
+                                    "no pairs", "", paired == null ? "no repetition ran in both modes"
+                                            : String.join("; ", paired.excluded())));
                             return;
                         }
                         Summary ratio = paired.ratio();

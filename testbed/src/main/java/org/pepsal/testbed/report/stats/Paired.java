@@ -10,19 +10,18 @@ import java.util.Map;
  * out when the baseline is zero or censored (the ratio would only have an upper bound); a censored value
  * over an exact baseline gives a lower bound on the ratio.
  *
+ * @param ratio    the ratios' summary, null when no repetition gave one
  * @param excluded repetitions present in both modes whose ratio could not be formed, with why
  */
 public record Paired(Summary ratio, List<String> excluded) {
-    /** @return null when no repetition gives a ratio */
+    /** @return null when no repetition ran in both modes */
     public static Paired of(Map<Integer, Estimate> baseline, Map<Integer, Estimate> other) {
         List<Estimate> ratios = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
-        other.keySet().stream().sorted().forEach(repetition -> {
+        List<Integer> both = other.keySet().stream().filter(baseline::containsKey).sorted().toList();
+        both.forEach(repetition -> {
             Estimate base = baseline.get(repetition);
             Estimate value = other.get(repetition);
-            if (base == null) {
-                return;
-            }
             if (base.lowerBound()) {
                 excluded.add("r" + repetition + ": the baseline is only a lower bound");
             } else if (base.value() == 0) {
@@ -31,6 +30,6 @@ public record Paired(Summary ratio, List<String> excluded) {
                 ratios.add(new Estimate(value.value() / base.value(), value.lowerBound()));
             }
         });
-        return ratios.isEmpty() ? null : new Paired(Summary.of(ratios), List.copyOf(excluded));
+        return both.isEmpty() ? null : new Paired(ratios.isEmpty() ? null : Summary.of(ratios), List.copyOf(excluded));
     }
 }

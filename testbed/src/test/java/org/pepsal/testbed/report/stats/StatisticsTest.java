@@ -148,5 +148,11 @@ class StatisticsTest {
         assertThat(paired.excluded()).containsExactly("r3: the baseline is zero", "r4: the baseline is only a lower bound");
         assertThat(paired.ratio().median().value()).isCloseTo(30, within(1e-9));
         assertThat(paired.ratio().medianCi()).isNull();
+
+        // Only censored baselines: no ratio, but still the reason; no repetition in common: nothing to say.
+        Paired none = Paired.of(Map.of(1, Estimate.atLeast(20)), Map.of(1, Estimate.exact(9)));
+        assertThat(none.ratio()).isNull();
+        assertThat(none.excluded()).containsExactly("r1: the baseline is only a lower bound");
+        assertThat(Paired.of(Map.of(1, Estimate.exact(1)), Map.of(2, Estimate.exact(2)))).isNull();
     }
 }
