@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -Dstyle.color=never -DskipTests package
+# Maven's output (it may still write terminal codes with -q) goes to stderr: stdout is the report's path alone.
+mvn -B -q -Dstyle.color=never -DskipTests package >&2
 exec java -jar testbed/target/testbed.jar run quick-geo "$@"
