@@ -83,10 +83,22 @@ class RulesNamespaceIT {
         if (work == null) {
             return;
         }
-        run("ip", "netns", "del", namespace);
+        // A process still in the namespace, or a mount of it copied into another mount namespace, can make the
+        // first delete fail with EBUSY: kill what is inside, retry, and fail loudly rather than leave it behind.
+        Run deleted = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            run("sh", "-c", "ip netns pids " + namespace + " | xargs -r kill -9");
+            deleted = run("ip", "netns", "del", namespace);
+            if (!Files.exists(Path.of("/run/netns", namespace))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        assertThat(Path.of("/run/netns", namespace)).as("namespace %s left behind: %s", namespace, deleted.all())
+                .doesNotExist();
     }
 
     @BeforeEach
