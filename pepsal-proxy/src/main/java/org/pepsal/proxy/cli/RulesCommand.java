@@ -3,6 +3,7 @@ package org.pepsal.proxy.cli;
 import org.pepsal.proxy.rules.ProcessCommandRunner;
 import org.pepsal.proxy.rules.RuleBackend;
 import org.pepsal.proxy.rules.RuleManager;
+import org.pepsal.proxy.rules.RuleScripts;
 import org.pepsal.proxy.rules.RulesException;
 import org.pepsal.proxy.rules.SystemAccess;
 import org.pepsal.proxy.rules.TproxyRules;
@@ -120,7 +121,7 @@ public final class RulesCommand implements Runnable {
         @Override
         int act() {
             if (options.print) {
-                RuleManager.installScript(options.backend(), options.rules(), options.forwarding)
+                RuleScripts.install(options.backend(), options.rules(), options.forwarding)
                         .forEach(out()::println);
                 return 0;
             }
@@ -136,7 +137,7 @@ public final class RulesCommand implements Runnable {
         @Override
         int act() {
             if (options.print) {
-                RuleManager.removeScript(options.backend(), options.rules(), options.forwarding)
+                RuleScripts.remove(options.backend(), options.rules(), options.forwarding)
                         .forEach(out()::println);
                 return 0;
             }
@@ -159,7 +160,7 @@ public final class RulesCommand implements Runnable {
         @Override
         int act() {
             if (options.print) {
-                RuleManager.checkScript(options.backend(), options.rules()).forEach(out()::println);
+                RuleScripts.check(options.backend(), options.rules()).forEach(out()::println);
                 return 0;
             }
             TproxyRules rules = options.interfaces.isEmpty() ? null : options.rules();

@@ -27,8 +27,8 @@ class RuleBackendTest {
     @ValueSource(strings = {"iptables", "nft"})
     void removeScriptIsInstallScriptUndoneBackwards(String name) {
         RuleBackend backend = RuleBackend.named(name);
-        List<String> install = RuleManager.installScript(backend, rules, false);
-        List<String> remove = RuleManager.removeScript(backend, rules, false);
+        List<String> install = RuleScripts.install(backend, rules, false);
+        List<String> remove = RuleScripts.remove(backend, rules, false);
         assertThat(remove).hasSameSizeAs(install);
         List<Step> adding = backend.steps(rules).stream().filter(s -> !s.checkOnly()).toList();
         for (int i = 0; i < adding.size(); i++) {
@@ -66,7 +66,7 @@ class RuleBackendTest {
     void withoutIpv6OnlyIpv4IsTouched() {
         TproxyRules v4 = new TproxyRules(List.of("eth1"), 5000, 1, 100, false);
         for (String name : List.of("iptables", "nft")) {
-            String all = String.join("\n", RuleManager.installScript(RuleBackend.named(name), v4, true));
+            String all = String.join("\n", RuleScripts.install(RuleBackend.named(name), v4, true));
             assertThat(all).doesNotContain("ip6tables").doesNotContain("ip -6").doesNotContain("ipv6")
                     .contains("sysctl -w net.ipv4.ip_forward=1");
         }
@@ -112,14 +112,14 @@ class RuleBackendTest {
 
     @Test
     void anEmptyTableLeftByIptablesNftIsRecognised() {
-        assertThat(RuleManager.isEmptyTable("""
+        assertThat(ImplicitTables.isEmpty("""
                 table ip mangle {
                 	chain PREROUTING {
                 		type filter hook prerouting priority mangle; policy accept;
                 	}
                 }
                 """)).isTrue();
-        assertThat(RuleManager.isEmptyTable("""
+        assertThat(ImplicitTables.isEmpty("""
                 table ip mangle {
                 	chain PREROUTING {
                 		type filter hook prerouting priority mangle; policy accept;
