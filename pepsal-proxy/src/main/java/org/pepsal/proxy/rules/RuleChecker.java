@@ -10,19 +10,9 @@ import java.util.Map;
  * and (with a metrics port) what the proxy accepted, then a verdict on whether SYNs reach the listener. Changes
  * nothing.
  */
-final class RuleChecker {
-    private final CommandRunner runner;
-    private final SystemAccess system;
-    private final StateFile stateFile;
-    private final PrintWriter out;
-    private final Preflight preflight;
-
+final class RuleChecker extends RuleOperation {
     RuleChecker(CommandRunner runner, SystemAccess system, StateFile stateFile, PrintWriter out) {
-        this.runner = runner;
-        this.system = system;
-        this.stateFile = stateFile;
-        this.out = out;
-        this.preflight = new Preflight(runner, system);
+        super(runner, system, stateFile, out);
     }
 
     /**

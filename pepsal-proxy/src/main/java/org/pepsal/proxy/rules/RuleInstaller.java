@@ -13,20 +13,11 @@ import java.util.Map;
  * what it is about to do in the state file before the first change, and rolls back everything this attempt added
  * when one step fails.
  */
-final class RuleInstaller {
-    private final CommandRunner runner;
-    private final SystemAccess system;
-    private final StateFile stateFile;
-    private final PrintWriter out;
-    private final Preflight preflight;
+final class RuleInstaller extends RuleOperation {
     private final RuleRemover remover;
 
     RuleInstaller(CommandRunner runner, SystemAccess system, StateFile stateFile, PrintWriter out) {
-        this.runner = runner;
-        this.system = system;
-        this.stateFile = stateFile;
-        this.out = out;
-        this.preflight = new Preflight(runner, system);
+        super(runner, system, stateFile, out);
         this.remover = new RuleRemover(runner, system, stateFile, out);
     }
 

@@ -10,19 +10,9 @@ import java.util.Map;
  * {@code rules remove}: takes away what install added (from the state file when there is one, otherwise the pieces
  * the given settings describe), whatever the proxy's tag marks, and restores the forwarding sysctls.
  */
-final class RuleRemover {
-    private final CommandRunner runner;
-    private final SystemAccess system;
-    private final StateFile stateFile;
-    private final PrintWriter out;
-    private final Preflight preflight;
-
+final class RuleRemover extends RuleOperation {
     RuleRemover(CommandRunner runner, SystemAccess system, StateFile stateFile, PrintWriter out) {
-        this.runner = runner;
-        this.system = system;
-        this.stateFile = stateFile;
-        this.out = out;
-        this.preflight = new Preflight(runner, system);
+        super(runner, system, stateFile, out);
     }
 
     /** Returns false when some piece could not be removed (each is reported). */
