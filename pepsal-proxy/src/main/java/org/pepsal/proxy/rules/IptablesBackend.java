@@ -128,12 +128,21 @@ public final class IptablesBackend implements RuleBackend {
         }
         for (IpFamily family : rules.families()) {
             boolean nftFlavour = runner.run(Command.of(family.iptables, "-V")).stdout().contains("nf_tables");
-            String table = family.nftTproxyFamily + " mangle";
             if (nftFlavour && !runner.run(Command.of("nft", "list", "table", family.nftTproxyFamily, "mangle")).ok()) {
-                tables.add(table);
+                tables.add(mangleTable(family));
             }
         }
         return tables;
+    }
+
+    @Override
+    public List<String> possibleImplicitTables(TproxyRules rules) {
+        return rules.families().stream().map(IptablesBackend::mangleTable).toList();
+    }
+
+    /** The nft table iptables-nft puts the mangle rules of a family in ({@code ip mangle}, {@code ip6 mangle}). */
+    private static String mangleTable(IpFamily family) {
+        return family.nftTproxyFamily + " mangle";
     }
 
     @Override

@@ -30,6 +30,11 @@ public interface RuleBackend {
         return List.of();
     }
 
+    /** Every table {@link #implicitTables} may name for these rules: all a state file may ask remove to drop. */
+    default List<String> possibleImplicitTables(TproxyRules rules) {
+        return List.of();
+    }
+
     /** Packets each divert rule has matched so far, as lines for {@code rules check}. */
     List<String> divertCounters(CommandRunner runner, TproxyRules rules);
 

@@ -15,6 +15,9 @@ import java.util.Map;
 public record RuleState(int version, String backend, List<String> interfaces, int port, int mark, int table,
                         boolean ipv6, Map<String, String> sysctlsBefore, Map<String, String> sysctlsSet,
                         List<String> implicitTables, String installedAt) {
+    /** The layout this pepsal writes; a file with another is refused. */
+    static final int VERSION = 1;
+
     public RuleState {
         sysctlsBefore = sysctlsBefore == null ? Map.of() : new LinkedHashMap<>(sysctlsBefore);
         sysctlsSet = sysctlsSet == null ? Map.of() : new LinkedHashMap<>(sysctlsSet);
@@ -23,7 +26,7 @@ public record RuleState(int version, String backend, List<String> interfaces, in
 
     static RuleState of(RuleBackend backend, TproxyRules rules, Map<String, String> before, Map<String, String> set,
                         List<String> implicitTables, String when) {
-        return new RuleState(1, backend.name(), rules.interfaces(), rules.port(), rules.mark(), rules.table(),
+        return new RuleState(VERSION, backend.name(), rules.interfaces(), rules.port(), rules.mark(), rules.table(),
                 rules.ipv6(), before, set, implicitTables, when);
     }
 

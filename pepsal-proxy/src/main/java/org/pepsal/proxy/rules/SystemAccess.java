@@ -17,6 +17,9 @@ public interface SystemAccess {
     /** Whether this process holds CAP_NET_ADMIN in its effective set. */
     boolean hasNetAdmin();
 
+    /** This process's effective user id: whose state files it may trust. */
+    int effectiveUid();
+
     /** An id of the current network namespace (its inode), so each namespace gets its own state file. */
     String networkNamespaceId();
 
@@ -81,6 +84,20 @@ public interface SystemAccess {
                 return true; // cannot tell; let the commands themselves say
             }
             return true;
+        }
+
+        @Override
+        public int effectiveUid() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Uid:")) {
+                        return Integer.parseInt(line.substring(4).strip().split("\\s+")[1]); // real, effective, ...
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new RulesException("cannot read this process's user id from /proc/self/status: " + e);
+            }
+            throw new RulesException("no Uid line in /proc/self/status");
         }
 
         @Override

@@ -25,6 +25,7 @@ final class FakeHost implements CommandRunner, SystemAccess {
     boolean readOnlySysctl;
     boolean listening;
     long accepted = -1;
+    int effectiveUid = SystemAccess.LOCAL.effectiveUid();
     private final List<Step> steps;
 
     FakeHost(RuleBackend backend, TproxyRules rules) {
@@ -89,6 +90,11 @@ final class FakeHost implements CommandRunner, SystemAccess {
     @Override
     public boolean hasNetAdmin() {
         return netAdmin;
+    }
+
+    @Override
+    public int effectiveUid() {
+        return effectiveUid;
     }
 
     @Override

@@ -203,6 +203,81 @@ class RulesNamespaceIT {
         assertThat(snapshot()).isEqualTo(before);
     }
 
+    /**
+     * Root runs remove on a file in a folder the service's user can write: a file that user edited, one left
+     * writable, or a link must not make root write other sysctls or follow the link.
+     */
+    @Test
+    void rootTrustsOnlyAStateFileItOwnsThatNoOneElseCanWrite() throws Exception {
+        List<String> asService = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "--inh-caps=-all,+net_admin", "--ambient-caps=+net_admin", "--bounding-set=-all,+net_admin");
+        String before = snapshot();
+        Run install = inNamespace(asService, "rules", "install", "--iface", "opsin0");
+        assertThat(install.exit()).as(install.all()).isZero();
+        String installed = snapshot();
+        Path state;
+        try (Stream<Path> files = Files.list(stateDir)) {
+            state = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        String recorded = Files.readString(state);
+        String syncookies = "net.ipv4.tcp_syncookies";
+        String cookiesBefore = must("ip", "netns", "exec", namespace, "sysctl", "-n", syncookies).out().strip();
+        String injected = cookiesBefore.equals("0") ? "2" : "0";
+        // what the service's user could write into its own file
+        Files.writeString(state, recorded.replace("\"sysctlsBefore\" : {", "\"sysctlsBefore\" : {\n    \""
+                + syncookies + "\" : \"" + injected + "\",").replace("\"sysctlsSet\" : {", "\"sysctlsSet\" : {\n    \""
+                + syncookies + "\" : \"" + cookiesBefore + "\","));
+        try {
+            Run foreign = pepsal("rules", "remove");
+            assertThat(foreign.exit()).isEqualTo(1);
+            assertThat(foreign.err()).contains("refusing the state file " + state).contains("belongs to uid")
+                    .contains("nothing was changed");
+
+            Files.setOwner(state, state.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+            Run edited = pepsal("rules", "remove");
+            assertThat(edited.exit()).isEqualTo(1);
+            assertThat(edited.err()).contains("refusing the state file " + state)
+                    .contains("sysctlsBefore names " + syncookies);
+            assertThat(must("ip", "netns", "exec", namespace, "sysctl", "-n", syncookies).out().strip())
+                    .isEqualTo(cookiesBefore);
+
+            Files.writeString(state, recorded);
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Run writable = pepsal("rules", "remove");
+            assertThat(writable.exit()).isEqualTo(1);
+            assertThat(writable.err()).contains("group or others may write it");
+
+            Path elsewhere = work.resolve("elsewhere.json");
+            Files.move(state, elsewhere);
+            Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.createSymbolicLink(state, elsewhere);
+            Run link = pepsal("rules", "remove");
+            assertThat(link.exit()).isEqualTo(1);
+            assertThat(link.err()).contains("symbolic link");
+            assertThat(snapshot()).as("nothing was touched by the refused removes").isEqualTo(installed);
+            Files.delete(state);
+            Files.move(elsewhere, state);
+        } finally {
+            Files.writeString(state, recorded);
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setOwner(state, state.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+            Run remove = pepsal("rules", "remove");
+            assertThat(remove.exit()).as(remove.all()).isZero();
+        }
+        assertThat(snapshot()).isEqualTo(before);
+
+        // the temporary file of the next install is a link the service's user planted: not followed
+        Path victim = work.resolve("victim");
+        Files.writeString(victim, "untouched");
+        Path tmp = state.resolveSibling(state.getFileName() + ".tmp");
+        Files.createSymbolicLink(tmp, victim);
+        assertThat(pepsal("rules", "install", "--iface", "opsin0").exit()).isZero();
+        assertThat(Files.readString(victim)).isEqualTo("untouched");
+        assertThat(Files.isSymbolicLink(state)).isFalse();
+        assertThat(pepsal("rules", "remove").exit()).isZero();
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
     @Test
     void aFailureHalfWayRollsBackEverything() throws Exception {
         String before = snapshot();
