@@ -6,7 +6,6 @@ import org.pepsal.proxy.metrics.MetricsServer;
 import org.pepsal.proxy.metrics.ProxyMetrics;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.relay.PepsalProxy;
-import org.pepsal.proxy.socket.LegOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -80,21 +79,24 @@ public final class PepsalMain implements Callable<Integer> {
             description = "Congestion control of the server leg (the connection to the server).")
     String serverCc;
 
-    @Option(names = "--client-sndbuf", defaultValue = "0", paramLabel = "BYTES",
+    @Option(names = "--client-sndbuf", paramLabel = "BYTES",
             description = "Client-leg send buffer; 0 keeps kernel autotuning (default).")
-    int clientSndbuf;
+    Integer clientSndbuf;
 
-    @Option(names = "--client-rcvbuf", defaultValue = "0", paramLabel = "BYTES",
+    @Option(names = "--client-rcvbuf", paramLabel = "BYTES",
             description = "Client-leg receive buffer; 0 keeps kernel autotuning (default).")
-    int clientRcvbuf;
+    Integer clientRcvbuf;
 
-    @Option(names = "--server-sndbuf", defaultValue = "0", paramLabel = "BYTES",
+    @Option(names = "--server-sndbuf", paramLabel = "BYTES",
             description = "Server-leg send buffer; 0 keeps kernel autotuning (default).")
-    int serverSndbuf;
+    Integer serverSndbuf;
 
-    @Option(names = "--server-rcvbuf", defaultValue = "0", paramLabel = "BYTES",
+    @Option(names = "--server-rcvbuf", paramLabel = "BYTES",
             description = "Server-leg receive buffer; 0 keeps kernel autotuning (default).")
-    int serverRcvbuf;
+    Integer serverRcvbuf;
+
+    @CommandLine.Mixin
+    SatelliteOptions satellite = new SatelliteOptions();
 
     @Option(names = "--nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "TCP_NODELAY on both legs (default: on; the relay already writes in large chunks).")
@@ -155,11 +157,12 @@ public final class PepsalMain implements Callable<Integer> {
     }
 
     ProxySettings settings() {
+        SatelliteOptions.Legs legs = satellite.resolve(new SatelliteOptions.Given(clientCc, clientSndbuf, clientRcvbuf),
+                new SatelliteOptions.Given(serverCc, serverSndbuf, serverRcvbuf), noDelay, quickAck);
         return new ProxySettings(address, port, maxConnections, Duration.ofSeconds(gcInterval),
                 Duration.ofSeconds(pendingLifetime), tableLog, seconds(tableLogInterval, "--log-interval"), flowLog,
                 fastOpen, threads != null ? threads : Runtime.getRuntime().availableProcessors(), splice,
-                new LegOptions(clientCc, noDelay, clientSndbuf, clientRcvbuf, quickAck),
-                new LegOptions(serverCc, noDelay, serverSndbuf, serverRcvbuf, quickAck),
+                legs.client(), legs.server(), legs.link(),
                 seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer);
     }
 

@@ -1,5 +1,6 @@
 package org.pepsal.proxy.options;
 
+import org.pepsal.proxy.link.SatelliteLink;
 import org.pepsal.proxy.socket.LegOptions;
 
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.time.Duration;
  * gateway: the satellite side), the server leg the one the proxy opens to the real server.
  *
  * @param address       listening address; null listens on every IPv4 and IPv6 address
+ * @param satelliteLink the satellite link as the operator stated it, or null: the proxy then only relays
  * @param connectTimeout upstream connect timeout; zero leaves it to the kernel's SYN retries
  * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
  */
@@ -28,6 +30,7 @@ public record ProxySettings(
         boolean splice,
         LegOptions clientLeg,
         LegOptions serverLeg,
+        SatelliteLink satelliteLink,
         Duration connectTimeout,
         Duration drainTimeout,
         int relayBuffer) {

@@ -13,6 +13,8 @@ import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import org.pepsal.proxy.link.SatelliteLink;
+import org.pepsal.proxy.link.SatellitePacer;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.socket.LegConfigurer;
 import org.pepsal.proxy.socket.NativeSockets;
@@ -62,6 +64,8 @@ public final class PepsalProxy implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final FlowLog flowLog;
     private final TableLog tableLog;
+    /** Paces satellite-side sockets at their share of the link; null when no link was stated. */
+    private final SatellitePacer pacer;
 
     private PepsalProxy(ProxySettings settings) throws IOException {
         this.settings = settings;
@@ -70,6 +74,7 @@ public final class PepsalProxy implements AutoCloseable {
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
         this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
                 KeepRegisteredIoHandler.newFactory());
+        this.pacer = settings.satelliteLink() == null ? null : new SatellitePacer(settings.satelliteLink());
     }
 
     /** Starts listening; fails with a message that says what to fix. */
@@ -96,7 +101,7 @@ public final class PepsalProxy implements AutoCloseable {
     private void bind() {
         ProxyServices services = new ProxyServices(settings, table, flowLog,
                 new LegConfigurer("client", settings.clientLeg()), new LegConfigurer("server", settings.serverLeg()),
-                counters);
+                counters, pacer);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -195,10 +200,8 @@ public final class PepsalProxy implements AutoCloseable {
                 LOG.warn("TCP Fast Open refused on the listener ({}); continuing without it", RelayHandler.describe(e));
             }
         }
-        if (settings.clientLeg().receiveBuffer() > 0) {
-            // Accepted sockets inherit it, and the window scale is fixed at the handshake.
-            channel.config().setReceiveBufferSize(settings.clientLeg().receiveBuffer());
-        }
+        // Accepted sockets inherit it, and the window scale is fixed at the handshake.
+        new LegConfigurer("client", settings.clientLeg()).applyReceiveBuffer(channel.fd().intValue());
         return channel;
     }
 
@@ -225,6 +228,12 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private void schedule() {
+        if (pacer != null) {
+            pacer.start(eventLoops);
+            SatelliteLink link = settings.satelliteLink();
+            LOG.info("link-aware: {}; satellite-side connections paced at their share of {} B/s", link,
+                    Math.round(link.pacingCapacityBytesPerSecond()));
+        }
         long gcSeconds = settings.gcInterval().toSeconds();
         timer.scheduleAtFixedRate(this::collectGarbage, gcSeconds, gcSeconds, TimeUnit.SECONDS);
         if (tableLog != null) {

@@ -29,6 +29,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         peer.write(msg, peer.voidPromise());
+        connection.relayed(direction);
     }
 
     @Override

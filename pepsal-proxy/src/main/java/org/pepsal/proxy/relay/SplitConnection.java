@@ -11,6 +11,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import org.pepsal.proxy.link.LinkSide;
+import org.pepsal.proxy.link.PacedLeg;
 import org.pepsal.proxy.socket.NativeSockets;
 import org.pepsal.proxy.socket.TcpInfo;
 import org.pepsal.proxy.table.ConnectionEntry;
@@ -47,6 +49,9 @@ final class SplitConnection implements ConnectionHandle {
     private boolean clientToServerDone;
     private boolean serverToClientDone;
     private boolean finished;
+    /** The satellite-side socket as the pacer knows it; null without a link or before the server leg connected. */
+    private PacedLeg paced;
+    private Direction towardsSatellite;
 
     SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter) {
         this.services = services;
@@ -117,6 +122,11 @@ final class SplitConnection implements ConnectionHandle {
         services.counters().events().connected(Duration.between(entry.synTime(), entry.connectedTime()));
         services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
+        if (services.pacer() != null) {
+            boolean satelliteIsClient = services.settings().satelliteLink().side() == LinkSide.CLIENT;
+            paced = services.pacer().add(satelliteIsClient ? client : server);
+            towardsSatellite = satelliteIsClient ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
+        }
         boolean clientEnded = splitter.handOver(server);
         client.pipeline().replace(splitter, "relay",
                 new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg()));
@@ -190,6 +200,13 @@ final class SplitConnection implements ConnectionHandle {
         }
     }
 
+    /** The relay wrote what it read in {@code direction}; the pacer hears when the satellite leg starts sending. */
+    void relayed(Direction direction) {
+        if (paced != null && direction == towardsSatellite) {
+            services.pacer().wrote(paced);
+        }
+    }
+
     /** An I/O error on one leg, for the metrics. */
     void relayError(String leg, Throwable cause) {
         services.counters().events().relayError(leg, cause);
@@ -216,6 +233,9 @@ final class SplitConnection implements ConnectionHandle {
 
     private void finish(String reason, boolean reset) {
         finished = true;
+        if (paced != null) {
+            services.pacer().remove(paced);
+        }
         TcpInfo clientInfo = tcpInfo(client);
         TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server) : null;
         if (reset) {

@@ -46,8 +46,27 @@ public final class LegConfigurer {
         if (options.sendBuffer() > 0) {
             channel.config().setSendBufferSize(options.sendBuffer());
         }
-        if (options.receiveBuffer() > 0) {
-            channel.config().setReceiveBufferSize(options.receiveBuffer());
+        applyReceiveBuffer(channel.fd().intValue());
+    }
+
+    /**
+     * The leg's fixed receive buffer, past net.core.rmem_max where the kernel lets the proxy (CAP_NET_ADMIN): the
+     * window it can advertise, and its scale, follow from it at the handshake. Also set on the listener, whose
+     * accepted sockets inherit it.
+     */
+    public void applyReceiveBuffer(int fd) {
+        if (options.receiveBuffer() <= 0) {
+            return;
+        }
+        try {
+            int granted = NativeSockets.forceReceiveBuffer(fd, options.receiveBuffer());
+            // The kernel reports twice what it was asked for (half is its bookkeeping); less means it capped it.
+            if (granted < options.receiveBuffer()) {
+                warnOnce("rcvbuf", "{} leg: asked for a {} B receive buffer, the kernel gave {} B (net.core.rmem_max; "
+                        + "SO_RCVBUFFORCE needs CAP_NET_ADMIN)", leg, options.receiveBuffer(), granted / 2);
+            }
+        } catch (NativeSockets.NativeSocketException e) {
+            warnOnce("rcvbuf", "{} leg: receive buffer of {} B refused: {}", leg, options.receiveBuffer(), e.getMessage());
         }
     }
 

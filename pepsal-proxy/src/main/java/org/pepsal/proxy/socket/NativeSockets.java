@@ -5,10 +5,19 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.IntByReference;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** The few socket calls Netty lacks (TCP_CONGESTION, full TCP_INFO, IPV6_V6ONLY), made on a channel's fd. */
+/**
+ * The few socket calls Netty lacks (TCP_CONGESTION, full TCP_INFO, IPV6_V6ONLY, SO_MAX_PACING_RATE,
+ * SO_RCVBUFFORCE), made on a channel's fd.
+ */
 public final class NativeSockets {
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int SO_MAX_PACING_RATE = 47;
     private static final int IPPROTO_TCP = 6;
     private static final int IPPROTO_IPV6 = 41;
     private static final int TCP_INFO = 11;
@@ -52,6 +61,48 @@ public final class NativeSockets {
             end++;
         }
         return new String(value, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Caps the rate the kernel paces this socket at (bytes per second; TCP paces by itself when no fq qdisc
+     * does). A 64-bit value, as kernels since 4.20 take it.
+     */
+    public static void setMaxPacingRate(int fd, long bytesPerSecond) {
+        byte[] value = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                .putLong(bytesPerSecond).array();
+        if (LIBC.setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, value, value.length) != 0) {
+            throw failure("SO_MAX_PACING_RATE=" + bytesPerSecond);
+        }
+    }
+
+    /** The pacing cap set on this socket; all ones (unsigned) when none is. */
+    public static long maxPacingRate(int fd) {
+        byte[] value = new byte[8];
+        IntByReference length = new IntByReference(value.length);
+        if (LIBC.getsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, value, length) != 0) {
+            throw failure("SO_MAX_PACING_RATE");
+        }
+        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+        return length.intValue() >= 8 ? b.getLong() : Integer.toUnsignedLong(b.getInt());
+    }
+
+    /**
+     * Sets the receive buffer past {@code net.core.rmem_max} (SO_RCVBUFFORCE, which needs CAP_NET_ADMIN, as the
+     * transparent proxy has); where refused, SO_RCVBUF, which the kernel caps at rmem_max. Returns the size the
+     * kernel reports afterwards (it doubles the request for its bookkeeping).
+     */
+    public static int forceReceiveBuffer(int fd, int bytes) {
+        byte[] value = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(bytes).array();
+        if (LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, value, value.length) != 0
+                && LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, value, value.length) != 0) {
+            throw failure("SO_RCVBUF=" + bytes);
+        }
+        byte[] read = new byte[4];
+        IntByReference length = new IntByReference(read.length);
+        if (LIBC.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, read, length) != 0) {
+            throw failure("SO_RCVBUF");
+        }
+        return ByteBuffer.wrap(read).order(ByteOrder.nativeOrder()).getInt();
     }
 
     /** Reads the kernel's TCP_INFO for a connected socket. */

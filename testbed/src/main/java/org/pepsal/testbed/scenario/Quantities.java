@@ -1,22 +1,18 @@
 package org.pepsal.testbed.scenario;
 
+import org.pepsal.proxy.link.LinkUnits;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The units a scenario file writes its figures in ({@code 20 Mbit/s}, {@code 300 ms}, {@code 10 KB},
  * {@code 1 %}): units are spelled out in the file so that nobody has to guess whether a bare 300 is
  * milliseconds or seconds. Each parser throws {@link IllegalArgumentException} with a message that says what
- * it expected; the caller adds the field.
+ * it expected; the caller adds the field. Rates and durations are read as the proxy reads its link options.
  */
 public final class Quantities {
-    private static final Pattern NUMBER_AND_UNIT = Pattern.compile("\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE]-?[0-9]+)?)\\s*([A-Za-zµ/%]*)\\s*");
-    private static final Map<String, Double> RATE_UNITS = Map.of(
-            "bit/s", 1.0, "bps", 1.0, "kbit/s", 1e3, "kbps", 1e3, "Mbit/s", 1e6, "Mbps", 1e6, "Gbit/s", 1e9, "Gbps", 1e9);
-    private static final Map<String, Double> DURATION_NANOS = Map.of(
-            "us", 1e3, "µs", 1e3, "ms", 1e6, "s", 1e9, "min", 60e9);
     /** Decimal (KB = 1000 B, as flow sizes are usually quoted) and binary (KiB = 1024 B) units. */
     private static final Map<String, Double> BYTE_UNITS = Map.of(
             "B", 1.0, "KB", 1e3, "MB", 1e6, "GB", 1e9, "KiB", 1024.0, "MiB", 1024.0 * 1024, "GiB", 1024.0 * 1024 * 1024);
@@ -26,25 +22,17 @@ public final class Quantities {
 
     /** A rate: {@code 20 Mbit/s}, {@code 1 Gbps}, or a bare number of bit/s. Must be positive. */
     public static long bitsPerSecond(String text) {
-        double bits = scaled(text, RATE_UNITS, 1.0, "a rate such as 20 Mbit/s");
-        if (bits <= 0) {
-            throw new IllegalArgumentException("a rate must be positive, not " + text.strip());
-        }
-        return Math.round(bits);
+        return LinkUnits.bitsPerSecond(text);
     }
 
     /** A duration with its unit: {@code 300 ms}, {@code 1.5 s}, {@code 2 min}. Must not be negative. */
     public static Duration duration(String text) {
-        double nanos = scaled(text, DURATION_NANOS, null, "a duration with a unit such as 300 ms or 15 s");
-        if (nanos < 0) {
-            throw new IllegalArgumentException("a duration must not be negative, not " + text.strip());
-        }
-        return Duration.ofNanos(Math.round(nanos));
+        return LinkUnits.duration(text);
     }
 
     /** A size: {@code 10 KB} (1000 B), {@code 64 MiB}, or a bare number of bytes. Must be positive. */
     public static long bytes(String text) {
-        double bytes = scaled(text, BYTE_UNITS, 1.0, "a size such as 10 KB or 64 MiB");
+        double bytes = LinkUnits.scaled(text, BYTE_UNITS, 1.0, "a size such as 10 KB or 64 MiB");
         if (bytes < 1) {
             throw new IllegalArgumentException("a size must be at least 1 B, not " + text.strip());
         }
@@ -53,8 +41,8 @@ public final class Quantities {
 
     /** A probability: a number within [0, 1], or a percentage such as {@code 1 %}. */
     public static double probability(String text) {
-        Matcher m = NUMBER_AND_UNIT.matcher(text);
-        if (!m.matches() || !(m.group(2).isEmpty() || m.group(2).equals("%"))) {
+        Matcher m = LinkUnits.numberAndUnit(text);
+        if (m == null || !(m.group(2).isEmpty() || m.group(2).equals("%"))) {
             throw new IllegalArgumentException("expected a probability (0.01 or 1 %), not " + text.strip());
         }
         double value = Double.parseDouble(m.group(1)) / (m.group(2).isEmpty() ? 1 : 100);
@@ -66,8 +54,8 @@ public final class Quantities {
 
     /** A positive fraction, {@code 0.5} or {@code 50 %}, which may exceed 1 ({@code 2} or {@code 200 %}). */
     public static double fraction(String text) {
-        Matcher m = NUMBER_AND_UNIT.matcher(text);
-        if (!m.matches() || !(m.group(2).isEmpty() || m.group(2).equals("%"))) {
+        Matcher m = LinkUnits.numberAndUnit(text);
+        if (m == null || !(m.group(2).isEmpty() || m.group(2).equals("%"))) {
             throw new IllegalArgumentException("expected a fraction (0.5 or 50 %), not " + text.strip());
         }
         double value = Double.parseDouble(m.group(1)) / (m.group(2).isEmpty() ? 1 : 100);
@@ -75,20 +63,6 @@ public final class Quantities {
             throw new IllegalArgumentException("a fraction must be positive, not " + text.strip());
         }
         return value;
-    }
-
-    /** @param bareScale the unit of a bare number, or null when a unit is required */
-    private static double scaled(String text, Map<String, Double> units, Double bareScale, String expected) {
-        Matcher m = NUMBER_AND_UNIT.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("expected " + expected + ", not '" + text.strip() + "'");
-        }
-        Double scale = m.group(2).isEmpty() ? bareScale : units.get(m.group(2));
-        if (scale == null) {
-            throw new IllegalArgumentException("expected " + expected + " (units: " + String.join(", ",
-                    units.keySet().stream().sorted().toList()) + "), not '" + text.strip() + "'");
-        }
-        return Double.parseDouble(m.group(1)) * scale;
     }
 
     /** Formats bit/s for people: {@code 20 Mbit/s}. */

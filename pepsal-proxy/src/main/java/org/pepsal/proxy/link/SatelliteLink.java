@@ -1,0 +1,66 @@
+package org.pepsal.proxy.link;
+
+import java.time.Duration;
+
+/**
+ * The satellite link as the operator states it: its rate, its round-trip time, and which leg of the proxy crosses
+ * it. From it follow the window a connection needs to fill the link from its first round trip (the
+ * bandwidth-delay product) and the rate the proxy's satellite-side senders may pace at together.
+ *
+ * @param rateBitsPerSecond the bottleneck rate in the direction the proxy sends over the satellite
+ * @param rtt               the path's round-trip time over the satellite (600 ms for GEO)
+ */
+public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side) {
+    /** GEO: 2 × 35 786 km up and down, twice, plus processing. */
+    public static final Duration GEO_RTT = Duration.ofMillis(600);
+    /** The segment size windows are counted in: a 1500-byte Ethernet MTU less IPv4 and TCP with timestamps. */
+    public static final int MSS = 1448;
+    /**
+     * The largest initial window set on a route: about 6 MB, so an unreasonable rate × RTT cannot make the first
+     * flight of a connection that finds the link busy a burst the queue cannot hold; pacing spreads what is sent.
+     */
+    public static final int MAX_INITIAL_WINDOW_SEGMENTS = 4096;
+    /** The share of the link's rate the pacers hand out together, so the bottleneck queue drains. */
+    public static final double PACING_HEADROOM = 0.98;
+    /** Receive buffer per satellite-side socket at a terminal, in BDPs: a window of one BDP with room for loss recovery. */
+    public static final int RECEIVE_BUFFER_BDPS = 3;
+
+    public SatelliteLink {
+        if (rateBitsPerSecond <= 0) {
+            throw new IllegalArgumentException("the satellite link's rate must be positive, not " + rateBitsPerSecond);
+        }
+        if (rtt == null || rtt.isNegative() || rtt.isZero()) {
+            throw new IllegalArgumentException("the satellite link's round-trip time must be positive, not " + rtt);
+        }
+        if (side == null) {
+            throw new IllegalArgumentException("say which leg crosses the satellite (client or server)");
+        }
+    }
+
+    /** Bytes in flight that fill the link for one round trip. */
+    public long bdpBytes() {
+        return Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
+    }
+
+    /** The initial congestion and receive window for routes over the satellite: the BDP in segments, capped. */
+    public int initialWindowSegments() {
+        long segments = (bdpBytes() + MSS - 1) / MSS;
+        return (int) Math.max(10, Math.min(MAX_INITIAL_WINDOW_SEGMENTS, segments));
+    }
+
+    /** Bytes per second all satellite-side senders may pace at together. */
+    public double pacingCapacityBytesPerSecond() {
+        return PACING_HEADROOM * rateBitsPerSecond / 8.0;
+    }
+
+    /** The receive buffer of a satellite-side socket that receives (a terminal's): a few BDPs, within int. */
+    public int receiveBufferBytes() {
+        return (int) Math.min(Integer.MAX_VALUE / 2, RECEIVE_BUFFER_BDPS * bdpBytes());
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s bit/s, RTT %d ms, satellite on the %s leg (BDP %d B, initial window %d segments)",
+                rateBitsPerSecond, rtt.toMillis(), side.word(), bdpBytes(), initialWindowSegments());
+    }
+}
