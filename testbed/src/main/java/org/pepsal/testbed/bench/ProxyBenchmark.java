@@ -1,268 +1,190 @@
 package org.pepsal.testbed.bench;
 
+import org.pepsal.testbed.bench.ResultTable.Row;
 import org.pepsal.testbed.topology.GatewayTopology;
-import org.pepsal.testbed.topology.Host;
-import org.pepsal.testbed.topology.PepProcess;
-import org.pepsal.testbed.topology.Shell;
+import org.pepsal.testbed.topology.ManagedProcess;
 import org.pepsal.testbed.traffic.Iperf3;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
- * The proxy against kernel routing, in the same run and the same topology shape (client — gateway — server on
- * veth): bulk throughput (1 and 8 streams, both directions), short connections per second (sequential and 16
- * concurrent), the proxy's CPU and memory, and its memory per idle connection. Prints figures and ratios; it
- * asserts nothing (targets are judged by reading them).
+ * Kernel routing, HAProxy and this proxy (copy and {@code --splice}) side by side, in one run and in the same
+ * client — gateway — server namespaces on veth: short connections per second (sequential and 16 concurrent) and
+ * iperf3 bulk throughput (1 stream, 8 streams, 1 stream reversed), each as a ratio to routing, with the relay
+ * process's CPU. Every round measures every column once; the table gives medians over rounds. It asserts nothing.
  */
-public final class ProxyBenchmark {
-    private static final int ECHO_PORT = 7300;
+@Command(name = "bench-proxy", mixinStandardHelpOptions = true,
+        description = "Routing, HAProxy and the proxy side by side; prints a table of medians and ratios to routing.")
+public final class ProxyBenchmark implements Callable<Integer> {
+    static final int CPS_PORT = 7300;
+    private static final int CHECK_PORT = 7301;
+    static final Row SEQUENTIAL = new Row("connections/s, sequential", true);
+    static final Row CONCURRENT = new Row("connections/s, 16 concurrent", true);
+    static final Row BULK_1 = new Row("iperf3 1 stream (Gbit/s)", true);
+    static final Row BULK_8 = new Row("iperf3 8 streams (Gbit/s)", true);
+    static final Row BULK_REVERSE = new Row("iperf3 1 stream reverse (Gbit/s)", true);
+    static final Row CPU_SEQUENTIAL = new Row("relay CPU per connection, sequential (µs)", false);
+    static final Row CPU_CONCURRENT = new Row("relay CPU per connection, 16 concurrent (µs)", false);
+    static final Row CORES_CONCURRENT = new Row("relay CPU, 16 concurrent (cores)", false);
+    static final Row CORES_BULK = new Row("relay CPU, 1 stream (cores)", false);
 
-    private final Duration bulkDuration;
-    private final Duration cpsDuration;
-    private final int idleConnections;
-    private final Path workDir;
-    private final Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+    @Option(names = "--tools", required = true, description = "Folder with the compiled cps-client and cps-server.")
+    Path tools;
 
-    ProxyBenchmark(Duration bulkDuration, Duration cpsDuration, int idleConnections, Path workDir) {
-        this.bulkDuration = bulkDuration;
-        this.cpsDuration = cpsDuration;
-        this.idleConnections = idleConnections;
-        this.workDir = workDir;
+    @Option(names = "--work", required = true, description = "Folder for logs and configuration (the script's temporary one).")
+    Path work;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds; the table gives medians over them (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--cps-seconds", defaultValue = "5", description = "Seconds per connections-per-second figure (default ${DEFAULT-VALUE}).")
+    double cpsSeconds;
+
+    @Option(names = "--bulk-seconds", defaultValue = "8", description = "Seconds per iperf3 figure (default ${DEFAULT-VALUE}).")
+    int bulkSeconds;
+
+    @Option(names = "--warm-up-seconds", defaultValue = "3", description = "Short connections before each column's figures, unrecorded, so the JIT has compiled the proxy's paths (default ${DEFAULT-VALUE}).")
+    double warmUpSeconds;
+
+    @Option(names = "--extras", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also the 1 Gbit/s-limited transfer and the memory per idle connection (default: on).")
+    boolean extras;
+
+    @Option(names = "--idle-connections", defaultValue = "2500", description = "Connections held open for the memory figure (default ${DEFAULT-VALUE}; splice needs six descriptors each).")
+    int idleConnections;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ProxyBenchmark()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        Duration bulk = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 8);
-        Duration cps = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 5);
-        int idle = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-        Path work = Files.createTempDirectory("pepsal-bench");
-        new ProxyBenchmark(bulk, cps, idle, work).run();
-    }
-
-    void run() throws Exception {
-        measure("routing", false, List.of());
-        measure("proxy", true, List.of());
-        measure("proxy --splice", true, List.of("--splice"));
-        print();
-        System.out.printf("%nWith the gateway's links limited to 1 Gbit/s (token bucket), 1 stream:%n");
-        double routed = limitedBulk(false, List.of());
-        double copied = limitedBulk(true, List.of());
-        double spliced = limitedBulk(true, List.of("--splice"));
-        System.out.printf(Locale.ROOT, "  routing %.3f Gbit/s, proxy %.3f (ratio %.2f), proxy --splice %.3f (ratio %.2f)%n",
-                routed, copied, copied / routed, spliced, spliced / routed);
-        System.out.printf("%nMemory per idle connection (a fresh proxy, %d connections):%n", idleConnections);
-        System.out.printf(Locale.ROOT, "  proxy %.2f KiB, proxy --splice %.2f KiB%n", idleCost(List.of()),
-                idleCost(List.of("--splice")));
-    }
-
-    private double limitedBulk(boolean split, List<String> proxyArgs) {
-        try (GatewayTopology net = GatewayTopology.build(split)) {
-            net.limitGatewayRate("1gbit");
-            if (split) {
-                PepProcess.start(net.gateway(), workDir.resolve("limited"), proxyArgs);
-            }
-            return bulk(net, net.serverEnd().ipv4(), 1, false);
-        }
-    }
-
-    private void measure(String mode, boolean split, List<String> proxyArgs) throws Exception {
-        Map<String, Double> figures = new LinkedHashMap<>();
-        results.put(mode, figures);
-        System.out.printf("%n== %s%n", mode);
-        try (GatewayTopology net = GatewayTopology.build(split)) {
-            PepProcess pep = split ? PepProcess.start(net.gateway(), workDir.resolve(mode.replace(' ', '_')), proxyArgs)
-                    : null;
+    @Override
+    public Integer call() throws Exception {
+        List<Relay> relays = List.of(new Relay.Routing(), new Relay.Haproxy(),
+                new Relay.Pepsal("proxy", List.of()), new Relay.Pepsal("proxy --splice", List.of("--splice")));
+        ShortConnections load = new ShortConnections(tools);
+        ResultTable table = new ResultTable("routing", relays.stream().map(Relay::name).toList());
+        try (GatewayTopology net = GatewayTopology.build(false)) {
+            recordPrefix(net);
+            // Reused client ports must not wait for anything: the client resets, and has the whole range.
+            net.client().sysctl("net.ipv4.ip_local_port_range", "1024 65535");
             String server = net.serverEnd().ipv4();
-            long cpuBefore = pep != null ? cpuTicks(pep.pid()) : 0;
-            long start = System.nanoTime();
-            figures.put("bulk 1 stream (Gbit/s)", bulk(net, server, 1, false));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (pep != null) {
-                figures.put("proxy CPU during 1 stream (cores)", (cpuTicks(pep.pid()) - cpuBefore) / clockTicks() / seconds);
-            }
-            figures.put("bulk 8 streams (Gbit/s)", bulk(net, server, 8, false));
-            figures.put("bulk 1 stream reverse (Gbit/s)", bulk(net, server, 1, true));
-            try (ServerSocketChannel listener = listen(net.server(), server)) {
-                ExecutorService threads = Executors.newCachedThreadPool();
-                AtomicBoolean serving = new AtomicBoolean(true);
-                threads.execute(() -> serveEcho(listener, threads, serving));
-                figures.put("connections/s sequential", connectionsPerSecond(net.client(), server, 1));
-                figures.put("connections/s 16 concurrent", connectionsPerSecond(net.client(), server, 16));
-                if (pep != null) {
-                    figures.put("proxy RSS after load (MiB)", rssKib(pep.pid()) / 1024.0);
-                }
-                serving.set(false);
-                threads.shutdownNow();
-            }
-        }
-        figures.forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-40s %12.2f%n", name, value));
-    }
-
-    private double bulk(GatewayTopology net, String server, int streams, boolean reverse) {
-        Iperf3.Result result = Iperf3.run(net.client(), net.server(), server,
-                Iperf3.Transfer.tcp(bulkDuration, streams).downloading(reverse), null);
-        return result.goodputBitsPerSecond() / 1e9;
-    }
-
-    private static ServerSocketChannel listen(Host host, String address) {
-        return host.call(() -> {
-            ServerSocketChannel channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(address, ECHO_PORT), 16384);
-            return channel;
-        });
-    }
-
-    /** Answers each connection's one-byte request with one byte, then lets the client close. */
-    private static void serveEcho(ServerSocketChannel listener, ExecutorService threads, AtomicBoolean serving) {
-        while (serving.get()) {
-            try {
-                SocketChannel accepted = listener.accept();
-                threads.execute(() -> {
-                    try (accepted) {
-                        ByteBuffer buffer = ByteBuffer.allocate(1);
-                        while (accepted.read(buffer) >= 0) {
-                            buffer.flip();
-                            accepted.write(buffer);
-                            buffer.clear();
-                        }
-                    } catch (IOException ignored) {
-                        // the client went away
+            load.startServer(net.server(), server, CPS_PORT, ShortConnections.Sharing.REUSEPORT,
+                    work.resolve("cps-server.log"));
+            for (int round = 0; round < rounds; round++) {
+                for (Relay relay : relays) {
+                    System.out.printf("round %d/%d: %s%n", round + 1, rounds, relay.name());
+                    Path dir = work.resolve("round" + (round + 1)).resolve(relay.name().replaceAll("\\W+", "_"));
+                    try (Relay.Running running = relay.start(net, dir)) {
+                        measure(net, load, running, relay.name(), round, table);
                     }
-                });
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    /** Connect, one byte each way, close — as many times as {@code parallel} clients manage in the duration. */
-    private double connectionsPerSecond(Host client, String server, int parallel) throws Exception {
-        InetSocketAddress target = new InetSocketAddress(server, ECHO_PORT);
-        LongAdder done = new LongAdder();
-        long deadline = System.nanoTime() + cpsDuration.toNanos();
-        ExecutorService threads = Executors.newFixedThreadPool(parallel);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int i = 0; i < parallel; i++) {
-            workers.add(threads.submit(() -> {
-                ByteBuffer one = ByteBuffer.allocate(1);
-                while (System.nanoTime() < deadline) {
-                    try (SocketChannel channel = client.call(SocketChannel::open)) {
-                        channel.setOption(StandardSocketOptions.SO_LINGER, 0); // no TIME_WAIT pile-up on the client
-                        channel.connect(target);
-                        one.clear().put((byte) 1).flip();
-                        channel.write(one);
-                        one.clear();
-                        if (channel.read(one) == 1) {
-                            done.increment();
-                        }
+                    if (round == 0 && relay instanceof Relay.Routing) {
+                        checkBaseline(net, load, table.median(CONCURRENT, relay.name()));
                     }
                 }
-                return null;
-            }));
+            }
         }
-        for (Future<?> worker : workers) {
-            worker.get();
+        System.out.println();
+        table.print(System.out);
+        if (extras) {
+            new ProxyExtras(work, idleConnections, Duration.ofSeconds(bulkSeconds), load, this::recordPrefix).run();
         }
-        threads.shutdown();
-        return done.sum() / (double) cpsDuration.toSeconds();
+        return 0;
+    }
+
+    private void measure(GatewayTopology net, ShortConnections load, Relay.Running relay, String column, int round,
+                         ResultTable table) {
+        String server = net.serverEnd().ipv4();
+        Duration cps = Duration.ofMillis((long) (cpsSeconds * 1000));
+        load.run(net.client(), server, CPS_PORT, 16, Duration.ofMillis((long) (warmUpSeconds * 1000)));
+        for (int concurrency : new int[] {1, 16}) {
+            Cpu.MachineTime machineBefore = Cpu.MachineTime.now();
+            Timed<ShortConnections.Result> run = timed(relay, () -> load.run(net.client(), server, CPS_PORT,
+                    concurrency, cps));
+            table.put(concurrency == 1 ? SEQUENTIAL : CONCURRENT, column, round, run.value().perSecond());
+            if (relay.pid() > 0) {
+                table.put(concurrency == 1 ? CPU_SEQUENTIAL : CPU_CONCURRENT, column, round,
+                        run.cpu() * 1e6 / run.value().completed());
+                if (concurrency == 16) {
+                    table.put(CORES_CONCURRENT, column, round, run.cpu() / run.seconds());
+                }
+            }
+            if (concurrency == 16 && relay.pid() < 0 && round == 0) {
+                double[] shares = Cpu.MachineTime.now().since(machineBefore).shares();
+                System.out.printf(Locale.ROOT, "  routed 16 concurrent: machine CPU user %.0f %%, system %.0f %%, "
+                        + "softirq %.0f %%, idle %.0f %%%n",
+                        shares[0] * 100, shares[1] * 100, shares[2] * 100, shares[3] * 100);
+            }
+        }
+        Timed<Double> bulk = timed(relay, () -> bulk(net, 1, false));
+        table.put(BULK_1, column, round, bulk.value());
+        if (relay.pid() > 0) {
+            table.put(CORES_BULK, column, round, bulk.cpu() / bulk.seconds());
+        }
+        table.put(BULK_8, column, round, bulk(net, 8, false));
+        table.put(BULK_REVERSE, column, round, bulk(net, 1, true));
     }
 
     /**
-     * Starts a fresh proxy, opens {@code idleConnections} through it, and divides its RSS growth (each side after a
-     * GC) by their number. A fresh process, because one that has carried bulk traffic holds heap it may give back.
+     * Once per run: is the routed baseline the kernel's? The same 16-concurrent load against a second server
+     * implementation (one listener shared by all threads instead of one per thread) should reach the same rate,
+     * and the server's own CPU should be almost all system time (the kernel's TCP work on its behalf).
      */
-    private double idleCost(List<String> proxyArgs) throws Exception {
-        try (GatewayTopology net = GatewayTopology.build(true);
-             ServerSocketChannel listener = listen(net.server(), net.serverEnd().ipv4())) {
-            PepProcess pep = PepProcess.start(net.gateway(), workDir.resolve("idle"), proxyArgs);
-            ExecutorService threads = Executors.newCachedThreadPool();
-            AtomicBoolean serving = new AtomicBoolean(true);
-            threads.execute(() -> serveEcho(listener, threads, serving));
-            InetSocketAddress target = new InetSocketAddress(net.serverEnd().ipv4(), ECHO_PORT);
-            List<SocketChannel> idle = new ArrayList<>();
-            try {
-                idle.add(net.client().call(() -> SocketChannel.open(target))); // loads the classes a connection needs
-                Thread.sleep(1000);
-                gc(pep.pid());
-                long before = rssKib(pep.pid());
-                for (int i = 1; i < idleConnections; i++) {
-                    idle.add(net.client().call(() -> SocketChannel.open(target)));
-                }
-                Thread.sleep(2000);
-                gc(pep.pid());
-                long after = rssKib(pep.pid());
-                System.out.printf(Locale.ROOT, "  (RSS %d KiB -> %d KiB with %d idle connections)%n", before, after,
-                        idleConnections);
-                return (after - before) / (double) (idleConnections - 1);
-            } finally {
-                for (SocketChannel channel : idle) {
-                    channel.close();
-                }
-                serving.set(false);
-                threads.shutdownNow();
-            }
-        }
-    }
-
-    private static void gc(long pid) {
-        Shell.tryRun(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run");
-    }
-
-    private static long rssKib(long pid) {
+    private void checkBaseline(GatewayTopology net, ShortConnections load, double reuseportRate) {
+        String server = net.serverEnd().ipv4();
+        ManagedProcess shared = load.startServer(net.server(), server, CHECK_PORT, ShortConnections.Sharing.SHARED,
+                work.resolve("cps-server-shared.log"));
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Cpu.ProcessTime before = Cpu.ProcessTime.of(shared.pid());
+            ShortConnections.Result result = load.run(net.client(), server, CHECK_PORT, 16,
+                    Duration.ofMillis((long) (cpsSeconds * 1000)));
+            Cpu.ProcessTime used = Cpu.ProcessTime.of(shared.pid()).since(before);
+            System.out.printf(Locale.ROOT, "  baseline check, routed 16 concurrent: %.0f connections/s with one "
+                    + "listener per server thread, %.0f with one shared listener (ratio %.2f); that server's CPU "
+                    + "%.2f cores, %.0f %% of it system time%n", reuseportRate, result.perSecond(),
+                    result.perSecond() / reuseportRate, used.total() / result.seconds(),
+                    100 * used.system() / Math.max(1e-9, used.total()));
+        } finally {
+            shared.stop();
         }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    private double bulk(GatewayTopology net, int streams, boolean reverse) {
+        Iperf3.Result result = Iperf3.run(net.client(), net.server(), net.serverEnd().ipv4(),
+                Iperf3.Transfer.tcp(Duration.ofSeconds(bulkSeconds), streams).downloading(reverse), null);
+        return result.goodputBitsPerSecond() / 1e9;
     }
 
-    private static double clockTicks() {
-        return Double.parseDouble(Shell.run("getconf", "CLK_TCK").strip());
+    /** A figure with the relay's CPU seconds and the wall-clock seconds it took. */
+    private record Timed<T>(T value, double cpu, double seconds) {
     }
 
-    private void print() {
-        Map<String, Double> routing = results.get("routing");
-        System.out.printf("%n%-40s %12s %12s %8s %14s %8s%n", "figure", "routing", "proxy", "ratio", "proxy --splice",
-                "ratio");
-        for (String figure : results.get("proxy").keySet()) {
-            Double base = routing.get(figure);
-            double copy = results.get("proxy").get(figure);
-            Double splice = results.get("proxy --splice").get(figure);
-            System.out.printf(Locale.ROOT, "%-40s %12s %12.2f %8s %14s %8s%n", figure,
-                    base == null ? "" : String.format(Locale.ROOT, "%.2f", base), copy,
-                    base == null ? "" : String.format(Locale.ROOT, "%.2f", copy / base),
-                    splice == null ? "" : String.format(Locale.ROOT, "%.2f", splice),
-                    base == null || splice == null ? "" : String.format(Locale.ROOT, "%.2f", splice / base));
+    private static <T> Timed<T> timed(Relay.Running relay, Supplier<T> work) {
+        Cpu.ProcessTime before = relay.pid() > 0 ? Cpu.ProcessTime.of(relay.pid()) : null;
+        long start = System.nanoTime();
+        T value = work.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = before != null ? Cpu.ProcessTime.of(relay.pid()).since(before).total() : 0;
+        return new Timed<>(value, cpu, seconds);
+    }
+
+    /** Tells the script which namespaces are this run's, so its clean-up finds them even after a SIGKILL. */
+    private void recordPrefix(GatewayTopology net) {
+        try {
+            Files.writeString(work.resolve("namespace-prefixes"), net.topology().prefix() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

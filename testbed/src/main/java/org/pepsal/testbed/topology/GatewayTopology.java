@@ -70,6 +70,11 @@ public final class GatewayTopology implements AutoCloseable {
         return serverLink.endOf(server);
     }
 
+    /** The gateway's device on the client's link: where TPROXY rules catch the client's connections. */
+    public String clientLinkDevice() {
+        return clientLink.deviceOf(gateway);
+    }
+
     /** Limits both of the gateway's devices to {@code rate} (tc's syntax, e.g. {@code 1gbit}) with a token bucket. */
     public void limitGatewayRate(String rate) {
         for (Link link : List.of(clientLink, serverLink)) {

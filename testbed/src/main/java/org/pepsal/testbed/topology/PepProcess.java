@@ -46,9 +46,20 @@ public final class PepProcess {
      * on {@link #PORT} (IPv4 and IPv6). They go with the host's namespace.
      */
     public static void divert(Host host, String device) {
-        for (List<String> command : new TproxyRules(List.of(device), PORT, MARK, ROUTING_TABLE, true).installCommands()) {
+        for (List<String> command : rules(device).installCommands()) {
             host.exec(command.toArray(String[]::new));
         }
+    }
+
+    /** Removes exactly what {@link #divert} installed: the host routes those connections again. */
+    public static void undivert(Host host, String device) {
+        for (List<String> command : rules(device).removeCommands()) {
+            host.exec(command.toArray(String[]::new));
+        }
+    }
+
+    private static TproxyRules rules(String device) {
+        return new TproxyRules(List.of(device), PORT, MARK, ROUTING_TABLE, true);
     }
 
     /** Starts the proxy with {@code args} and waits until it listens. */

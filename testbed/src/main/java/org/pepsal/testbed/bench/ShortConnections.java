@@ -1,0 +1,70 @@
+package org.pepsal.testbed.bench;
+
+import org.pepsal.testbed.topology.Host;
+import org.pepsal.testbed.topology.ManagedProcess;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The short-connection load: the C client and server that {@code scripts/bench-proxy.sh} compiles (sources in
+ * {@code scripts/bench/}). Native on both ends, so that neither is what limits the routed baseline.
+ */
+final class ShortConnections {
+    /** Threads of the server: more than the machine's cores, so a busy thread never holds up an accept. */
+    static final int SERVER_THREADS = 4;
+
+    private final Path client;
+    private final Path server;
+
+    ShortConnections(Path tools) {
+        this.client = tools.resolve("cps-client");
+        this.server = tools.resolve("cps-server");
+        for (Path binary : List.of(client, server)) {
+            if (!Files.isExecutable(binary)) {
+                throw new IllegalArgumentException("--tools: no executable " + binary
+                        + " (scripts/bench-proxy.sh compiles it from scripts/bench/)");
+            }
+        }
+    }
+
+    /** How the server shares its port among its threads (the two implementations compared once). */
+    enum Sharing { REUSEPORT, SHARED }
+
+    /** Starts the server in {@code host} and waits until it listens. */
+    ManagedProcess startServer(Host host, String address, int port, Sharing sharing, Path log) {
+        ManagedProcess process = host.start("cps-server", List.of(server.toString(), address, Integer.toString(port),
+                Integer.toString(SERVER_THREADS), sharing.name().toLowerCase(Locale.ROOT)), log);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!process.output().contains("listening")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.stop();
+                throw new IllegalStateException("cps-server did not start: " + process.output().strip());
+            }
+            Pause.millis(10);
+        }
+        return process;
+    }
+
+    /** What one run of the client did. */
+    record Result(long completed, long failed, double seconds) {
+        double perSecond() {
+            return completed / seconds;
+        }
+    }
+
+    /** {@code concurrency} clients in {@code host}, one connection after another, for {@code duration}. */
+    Result run(Host host, String address, int port, int concurrency, Duration duration) {
+        String[] fields = host.exec(client.toString(), address, Integer.toString(port), Integer.toString(concurrency),
+                String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0)).strip().split("\\s+");
+        Result result = new Result(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Double.parseDouble(fields[2]));
+        if (result.completed() == 0) {
+            throw new IllegalStateException("cps-client completed no connection to " + address + ":" + port
+                    + " (" + result.failed() + " failed)");
+        }
+        return result;
+    }
+}
