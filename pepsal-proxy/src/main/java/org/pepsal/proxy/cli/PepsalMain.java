@@ -166,11 +166,21 @@ public final class PepsalMain implements Callable<Integer> {
                 seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer);
     }
 
-    private static Duration seconds(double value, String option) {
+    /** Seconds given as a decimal number; values beyond what a Duration of nanoseconds holds are refused. */
+    static Duration seconds(double value, String option) {
         if (value < 0 || Double.isNaN(value)) {
             throw new IllegalArgumentException(option + " must be >= 0, not " + value);
         }
-        return Duration.ofNanos((long) (value * 1e9));
+        if (value * 1e9 >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException(option + " is too large: " + value + " s");
+        }
+        return Duration.ofNanos(Math.round(value * 1e9));
+    }
+
+    private void validateMetricsPort() {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be 0 (off) or 1..65535, not " + metricsPort);
+        }
     }
 
     @Override
@@ -179,6 +189,7 @@ public final class PepsalMain implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
         ProxySettings settings = settings();
+        validateMetricsPort();
         PepsalProxy proxy;
         try {
             proxy = PepsalProxy.start(settings);

@@ -35,16 +35,23 @@ public record ProxySettings(
         Duration drainTimeout,
         int relayBuffer) {
 
+    /** Netty takes the connect timeout as an int of milliseconds: about 24.8 days at most. */
+    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
     public ProxySettings {
-        require(port > 0 && port < 65536, "port must be 1..65535, not " + port);
-        require(maxConnections > 0, "maximum connections must be >= 1, not " + maxConnections);
-        require(!gcInterval.isNegative() && !gcInterval.isZero(), "gc interval must be > 0");
-        require(!pendingLifetime.isNegative() && !pendingLifetime.isZero(), "pending lifetime must be > 0");
-        require(!tableLogInterval.isNegative() && !tableLogInterval.isZero(), "log interval must be > 0");
-        require(eventLoopThreads > 0, "event-loop threads must be >= 1, not " + eventLoopThreads);
-        require(!connectTimeout.isNegative(), "connect timeout must be >= 0");
-        require(!drainTimeout.isNegative(), "drain timeout must be >= 0");
-        require(relayBuffer >= 16 * 1024, "relay buffer must be >= 16384 bytes, not " + relayBuffer);
+        require(port > 0 && port < 65536, "--port must be 1..65535, not " + port);
+        require(maxConnections > 0, "--conns (maximum connections) must be >= 1, not " + maxConnections);
+        require(!gcInterval.isNegative() && !gcInterval.isZero(), "--gc-interval must be > 0");
+        require(!pendingLifetime.isNegative() && !pendingLifetime.isZero(), "--pending-lifetime must be > 0");
+        // The table log is scheduled in whole milliseconds: less would be a period of 0.
+        require(tableLogInterval.toNanos() >= 1_000_000, "--log-interval must be at least 0.001 s, not "
+                + tableLogInterval.toNanos() / 1e9 + " s");
+        require(eventLoopThreads > 0, "--threads must be >= 1, not " + eventLoopThreads);
+        require(!connectTimeout.isNegative() && connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) <= 0,
+                "--connect-timeout must be 0.." + MAX_CONNECT_TIMEOUT.toSeconds() + " s, not "
+                        + connectTimeout.toSeconds() + " s");
+        require(!drainTimeout.isNegative(), "--drain-timeout must be >= 0");
+        require(relayBuffer >= 16 * 1024, "--relay-buffer must be >= 16384 bytes, not " + relayBuffer);
     }
 
     private static void require(boolean condition, String message) {

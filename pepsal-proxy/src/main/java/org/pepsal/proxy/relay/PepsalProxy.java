@@ -9,12 +9,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import org.pepsal.proxy.link.SatelliteLink;
 import org.pepsal.proxy.link.SatellitePacer;
+import org.pepsal.proxy.options.DescriptorBudget;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.socket.LegConfigurer;
 import org.pepsal.proxy.socket.NativeSockets;
@@ -82,6 +82,11 @@ public final class PepsalProxy implements AutoCloseable {
         if (!Epoll.isAvailable()) {
             throw new StartupException("epoll is not available: " + Epoll.unavailabilityCause().getMessage());
         }
+        try {
+            DescriptorBudget.checkThisProcess(settings);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
         for (Path log : new Path[] {settings.tableLog(), settings.flowLog()}) {
             if (log != null && log.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(log.toAbsolutePath().getParent());
@@ -118,9 +123,6 @@ public final class PepsalProxy implements AutoCloseable {
                         channel.pipeline().addLast("splitter", new Splitter(services));
                     }
                 });
-        if (settings.splice()) {
-            bootstrap.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-        }
         List<InetSocketAddress> addresses = listenAddresses();
         for (InetSocketAddress address : addresses) {
             try {

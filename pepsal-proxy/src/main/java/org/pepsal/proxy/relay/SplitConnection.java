@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import org.pepsal.proxy.link.LinkSide;
@@ -97,9 +96,6 @@ final class SplitConnection implements ConnectionHandle {
         channel.config().setReuseAddress(true);
         if (services.settings().fastOpen()) {
             channel.config().setOption(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
-        }
-        if (services.settings().splice()) {
-            channel.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
         }
         services.serverLeg().applySocket(channel);
         return channel;

@@ -75,14 +75,14 @@ class ConfigFileTest {
                 conns = 4096
                 splice = true
                 client-cc = bbr
-                metrics-port = 9100
+                metrics-port = 8404
                 """);
         PepsalMain fromFile = parse(file);
         assertThat(fromFile.settings().port()).isEqualTo(6000);
         assertThat(fromFile.settings().maxConnections()).isEqualTo(4096);
         assertThat(fromFile.settings().splice()).isTrue();
         assertThat(fromFile.settings().clientLeg().congestionControl()).isEqualTo("bbr");
-        assertThat(fromFile.metricsPort).isEqualTo(9100);
+        assertThat(fromFile.metricsPort).isEqualTo(8404);
 
         PepsalMain overridden = parse(file, "--port", "7000", "--no-splice", "-c", "10");
         assertThat(overridden.settings().port()).isEqualTo(7000);

@@ -64,8 +64,29 @@ class PepsalMainTest {
         Run run = run("-p", "70000");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("port must be 1..65535, not 70000");
-        assertThat(run("-c", "0").err()).contains("maximum connections must be >= 1, not 0");
+        assertThat(run("-c", "0").err()).contains("--conns (maximum connections) must be >= 1, not 0");
         assertThat(run("--connect-timeout", "-1").err()).contains("--connect-timeout must be >= 0");
+    }
+
+    @Test
+    void valuesThatWouldOverflowOrRoundToZeroLaterAreRefusedAtOnce() {
+        // Netty's connect timeout is an int of milliseconds: 30 days would wrap to a negative number.
+        Run tooLong = run("--connect-timeout", "2592000");
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("--connect-timeout must be 0..2147483 s, not 2592000 s");
+        assertThat(parse("--connect-timeout", "2147483").connectTimeout()).isEqualTo(Duration.ofSeconds(2147483));
+        // The table log is scheduled in milliseconds: 0.5 ms would be a period of 0 once it starts.
+        assertThat(run("--log-interval", "0.0005").err()).contains("--log-interval must be at least 0.001 s");
+        assertThat(parse("--log-interval", "0.001").tableLogInterval()).isEqualTo(Duration.ofMillis(1));
+        assertThat(run("--drain-timeout", "1e300").err()).contains("--drain-timeout is too large");
+    }
+
+    @Test
+    void metricsPortOutOfRangeNamesTheOption() {
+        Run run = run("--metrics-port", "70000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--metrics-port must be 0 (off) or 1..65535, not 70000");
+        assertThat(run("--metrics-port", "-1").err()).contains("--metrics-port must be 0 (off) or 1..65535, not -1");
     }
 
     @Test

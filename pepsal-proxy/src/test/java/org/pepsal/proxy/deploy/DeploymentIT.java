@@ -96,7 +96,7 @@ class DeploymentIT {
                         .withPrivileged(false)
                         // /proc/sys is read-only in a container: forwarding is set when it is created
                         .withSysctls(Map.of("net.ipv4.ip_forward", "1")))
-                .withCommand("--flow-log", "/var/log/pepsal/flows.jsonl", "--metrics-port", "9100", "-v")
+                .withCommand("--flow-log", "/var/log/pepsal/flows.jsonl", "--metrics-port", "8404", "-v")
                 .waitingFor(Wait.forLogMessage(".*metrics on http.*", 1))
                 .withStartupTimeout(Duration.ofSeconds(60)));
         server.start();
@@ -229,7 +229,7 @@ class DeploymentIT {
         assertThat(flow.get("bytesFromServer").asLong()).isEqualTo(BYTES);
 
         // the rule counted the diverted packets; the metrics counted the connection
-        ExecResult checkAfter = exec(gateway, "pepsal", "rules", "check", "--metrics-port", "9100");
+        ExecResult checkAfter = exec(gateway, "pepsal", "rules", "check", "--metrics-port", "8404");
         assertThat(checkAfter.getStdout()).containsPattern("counter .* [1-9]\\d* packets diverted")
                 .containsPattern("the proxy accepted [1-9]\\d* connection");
         assertThat(metric("pepsal_connections_accepted_total")).isEqualTo(acceptedBefore + 1);
@@ -246,7 +246,7 @@ class DeploymentIT {
 
     /** One sample from the gateway's metrics endpoint (localhost only, so fetched from inside with bash). */
     private double metric(String series) throws Exception {
-        ExecResult metrics = exec(gateway, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9100; "
+        ExecResult metrics = exec(gateway, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8404; "
                 + "printf 'GET /metrics HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3; cat <&3");
         return metrics.getStdout().lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
