@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 public final class DescriptorBudget {
     /** Descriptors per connection: the two legs, plus two pipes of two ends each when splicing. */
-    public static int perConnection(boolean splice) {
+    static int perConnection(boolean splice) {
         return splice ? 6 : 2;
     }
 
@@ -32,13 +32,13 @@ public final class DescriptorBudget {
      * Throws with what to change when {@code inUse} descriptors already open plus what the settings need exceed
      * {@code limit} (negative: unlimited).
      */
-    public static void check(ProxySettings settings, long inUse, long limit) {
-        int each = perConnection(settings.splice());
-        long besides = inUse + overhead(settings.eventLoopThreads());
-        long needed = besides + (long) settings.maxConnections() * each;
+    static void check(int conns, boolean splice, int eventLoops, long inUse, long limit) {
+        int each = perConnection(splice);
+        long besides = inUse + overhead(eventLoops);
+        long needed = besides + (long) conns * each;
         if (limit >= 0 && needed > limit) {
-            throw new IllegalArgumentException("--conns " + settings.maxConnections() + " needs about " + needed
-                    + " file descriptors (" + each + " per connection" + (settings.splice() ? " with --splice" : "")
+            throw new IllegalArgumentException("--conns " + conns + " needs about " + needed
+                    + " file descriptors (" + each + " per connection" + (splice ? " with --splice" : "")
                     + ", plus " + besides + " for the process itself), but RLIMIT_NOFILE is " + limit
                     + ": raise it (LimitNOFILE= in the systemd unit, ulimit -n) or lower --conns to at most "
                     + Math.max(0, (limit - besides) / each));
@@ -48,7 +48,8 @@ public final class DescriptorBudget {
     /** Checks the settings against this process's soft limit and the descriptors it has open now. */
     public static void checkThisProcess(ProxySettings settings) {
         RLimit limit = POSIXFactory.getNativePOSIX().getrlimit(RLIMIT.RLIMIT_NOFILE.intValue());
-        check(settings, openDescriptors(), limit.rlimCur());
+        check(settings.maxConnections(), settings.splice(), settings.eventLoopThreads(), openDescriptors(),
+                limit.rlimCur());
     }
 
     private static long openDescriptors() {
