@@ -1,5 +1,7 @@
 package org.pepsal.proxy.cli;
 
+import org.pepsal.proxy.link.SatelliteLink;
+import org.pepsal.proxy.rules.LinkWindows;
 import org.pepsal.proxy.rules.ProcessCommandRunner;
 import org.pepsal.proxy.rules.RuleBackend;
 import org.pepsal.proxy.rules.RuleManager;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -118,21 +121,57 @@ public final class RulesCommand implements Runnable {
             description = "Add the rules (idempotent: present pieces are kept, missing ones added). On any failure "
                     + "everything added is rolled back.")
     static final class Install extends RuleAction {
+        @Option(names = "--satellite-iface", paramLabel = "IF",
+                description = "The interface the satellite link is on: with --satellite-rate, every route through it "
+                        + "gets an initial congestion and receive window of the link's BDP (initcwnd/initrwnd; remove "
+                        + "gives back the windows each had), so connections start at the link's rate.")
+        String satelliteInterface;
+
+        @Option(names = "--satellite-rate", paramLabel = "RATE", converter = SatelliteOptions.RateConverter.class,
+                description = "The satellite link's rate (20Mbit/s), as the proxy's option of the same name.")
+        Long satelliteRate;
+
+        @Option(names = "--satellite-rtt", paramLabel = "DURATION", converter = SatelliteOptions.DurationConverter.class,
+                description = "The round-trip time over the satellite (default 600ms).")
+        Duration satelliteRtt;
+
         @Override
         int act() {
+            LinkWindows windows = windows();
             if (options.print) {
                 RuleScripts.install(options.backend(), options.rules(), options.forwarding)
                         .forEach(out()::println);
+                if (windows != null) {
+                    RuleScripts.windows(windows, options.rules()).forEach(out()::println);
+                }
                 return 0;
             }
-            options.manager(out()).install(options.backend(), options.rules(), options.forwarding);
+            options.manager(out()).install(options.backend(), options.rules(), options.forwarding, windows);
             return 0;
+        }
+
+        /** The link's windows, or null when no link was stated; half a link is an error naming what is missing. */
+        LinkWindows windows() {
+            if (satelliteInterface == null && satelliteRate == null) {
+                if (satelliteRtt != null) {
+                    throw new IllegalArgumentException("--satellite-rtt needs --satellite-rate and --satellite-iface");
+                }
+                return null;
+            }
+            if (satelliteInterface == null || satelliteRate == null) {
+                throw new IllegalArgumentException((satelliteRate == null ? "--satellite-iface needs --satellite-rate"
+                        : "--satellite-rate needs --satellite-iface") + " (the routes through the satellite interface "
+                        + "get the link's initial windows)");
+            }
+            return new LinkWindows(satelliteInterface, SatelliteLink.initialWindowSegments(satelliteRate,
+                    satelliteRtt != null ? satelliteRtt : SatelliteLink.GEO_RTT));
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, versionProvider = PepsalMain.Version.class,
             description = "Remove exactly what install added (from its state file; without one, what these options "
-                    + "and the 'pepsal' tag describe) and restore the forwarding sysctls. Idempotent.")
+                    + "and the 'pepsal' tag describe), restore the forwarding sysctls and the routes' initial windows. "
+                    + "Idempotent.")
     static final class Remove extends RuleAction {
         @Override
         int act() {

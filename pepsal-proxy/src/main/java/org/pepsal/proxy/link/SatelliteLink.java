@@ -44,7 +44,13 @@ public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side)
 
     /** The initial congestion and receive window for routes over the satellite: the BDP in segments, capped. */
     public int initialWindowSegments() {
-        long segments = (bdpBytes() + MSS - 1) / MSS;
+        return initialWindowSegments(rateBitsPerSecond, rtt);
+    }
+
+    /** The same for a rate and RTT alone, as {@code rules install} needs it (the routes have no side). */
+    public static int initialWindowSegments(long rateBitsPerSecond, Duration rtt) {
+        long bdp = Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
+        long segments = (bdp + MSS - 1) / MSS;
         return (int) Math.max(10, Math.min(MAX_INITIAL_WINDOW_SEGMENTS, segments));
     }
 

@@ -15,15 +15,20 @@ import java.util.Map;
  */
 final class RuleInstaller extends RuleOperation {
     private final RuleRemover remover;
+    private final RouteWindowChanges windowChanges;
 
     RuleInstaller(CommandRunner runner, SystemAccess system, StateFile stateFile, PrintWriter out) {
         super(runner, system, stateFile, out);
         this.remover = new RuleRemover(runner, system, stateFile, out);
+        this.windowChanges = new RouteWindowChanges(runner, out);
     }
 
-    void install(RuleBackend backend, TproxyRules rules, boolean forwarding) {
+    /** @param windows the satellite link's initial windows for the routes through its interface, or null for none */
+    void install(RuleBackend backend, TproxyRules rules, boolean forwarding, LinkWindows windows) {
         preflight.forInstall(backend, rules);
         RuleState existing = clearTheWay(backend, rules);
+        List<RouteWindow> recorded = existing != null ? existing.routeWindows() : List.of();
+        List<RouteWindow> planned = windows == null ? List.of() : windowChanges.plan(windows, rules, recorded);
         List<String> conflicts = new ArrayList<>(RoutingSteps.conflicts(runner, rules));
         conflicts.addAll(backend.foreignMarkUses(runner, rules));
         if (!conflicts.isEmpty()) {
@@ -52,27 +57,41 @@ final class RuleInstaller extends RuleOperation {
                 implicitTables.add(table);
             }
         }
+        List<RouteWindow> dropped = RouteWindowChanges.dropped(recorded, planned);
+        if (!dropped.isEmpty()) {
+            out.println("the earlier installation set initial windows these settings do not: restoring them");
+            List<String> failures = windowChanges.restore(dropped);
+            if (!failures.isEmpty()) {
+                throw new RulesException("could not restore the routes of the earlier installation, nothing new was "
+                        + "installed:\n  " + String.join("\n  ", failures));
+            }
+        }
         // Written before the first change, so that remove can clean up after an install that was killed.
-        stateFile.write(RuleState.of(backend, rules, before, set, implicitTables, Instant.now().toString()));
+        stateFile.write(RuleState.of(backend, rules, before, set, implicitTables, Instant.now().toString(), planned));
 
         List<Step> added = new ArrayList<>();
         Map<String, String> sysctlsChanged = new LinkedHashMap<>();
+        List<RouteWindow> windowsChanged = new ArrayList<>();
         try {
             addSteps(backend, rules, added);
             setSysctls(set, sysctlsChanged);
+            windowChanges.apply(planned, windowsChanged);
         } catch (RulesException e) {
-            List<String> failures = rollBack(added, sysctlsChanged);
+            List<String> failures = windowChanges.restore(windowsChanged);
+            failures.addAll(rollBack(added, sysctlsChanged));
             if (existing == null) {
                 failures.addAll(new ImplicitTables(runner, out).dropEmpty(implicitTables));
                 stateFile.delete();
             }
             throw new RulesException(e.getMessage() + "\n" + (failures.isEmpty()
-                    ? "rolled back: " + (added.size() + sysctlsChanged.size()) + " change(s) undone, nothing of this "
+                    ? "rolled back: " + (added.size() + sysctlsChanged.size() + windowsChanged.size())
+                            + " change(s) undone, nothing of this "
                             + "attempt remains"
                     : "roll-back incomplete, run `pepsal rules remove`:\n  " + String.join("\n  ", failures)));
         }
-        out.println("installed (" + RuleState.of(backend, rules, before, set, null, null).describe() + "); state in "
-                + stateFile);
+        out.println("installed (" + RuleState.of(backend, rules, before, set, null, null).describe()
+                + (windows == null ? "" : ", initial windows " + windows.segments() + " segments on "
+                        + planned.size() + " route(s) through " + windows.device()) + "); state in " + stateFile);
     }
 
     /**

@@ -27,7 +27,12 @@ public final class RuleManager {
 
     /** Adds every missing piece, idempotently; on a failure rolls back this attempt and throws. */
     public void install(RuleBackend backend, TproxyRules rules, boolean forwarding) {
-        installer.install(backend, rules, forwarding);
+        installer.install(backend, rules, forwarding, null);
+    }
+
+    /** As {@link #install(RuleBackend, TproxyRules, boolean)}, and the satellite link's windows on its routes. */
+    public void install(RuleBackend backend, TproxyRules rules, boolean forwarding, LinkWindows windows) {
+        installer.install(backend, rules, forwarding, windows);
     }
 
     /**

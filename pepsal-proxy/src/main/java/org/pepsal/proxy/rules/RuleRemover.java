@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * {@code rules remove}: takes away what install added (from the state file when there is one, otherwise the pieces
- * the given settings describe), whatever the proxy's tag marks, and restores the forwarding sysctls.
+ * the given settings describe), whatever the proxy's tag marks, and restores the forwarding sysctls and the initial
+ * windows of the routes install changed.
  */
 final class RuleRemover extends RuleOperation {
     RuleRemover(CommandRunner runner, SystemAccess system, StateFile stateFile, PrintWriter out) {
@@ -95,6 +96,8 @@ final class RuleRemover extends RuleOperation {
             }
         }
         if (state != null) {
+            failures.addAll(new RouteWindowChanges(runner, out).restore(state.routeWindows()));
+            removed += state.routeWindows().size();
             removed += restoreSysctls(state, failures);
             failures.addAll(new ImplicitTables(runner, out).dropEmpty(state.implicitTables()));
         }

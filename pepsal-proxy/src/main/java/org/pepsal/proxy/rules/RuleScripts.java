@@ -24,6 +24,17 @@ public final class RuleScripts {
         return lines;
     }
 
+    /** The route changes install would make for the satellite link, as shell lines (they depend on the routes). */
+    public static List<String> windows(LinkWindows windows, TproxyRules rules) {
+        List<String> lines = new ArrayList<>();
+        for (IpFamily family : rules.families()) {
+            lines.add("# for each ROUTE that `" + InitialWindows.list(family, windows.device()).toShell() + "` prints:");
+            lines.add("ip " + family.ipFlag + " route change ROUTE dev " + windows.device() + " initcwnd "
+                    + windows.segments() + " initrwnd " + windows.segments());
+        }
+        return lines;
+    }
+
     /** The commands remove would run after such an install, as shell lines. */
     public static List<String> remove(RuleBackend backend, TproxyRules rules, boolean forwarding) {
         List<String> lines = new ArrayList<>();

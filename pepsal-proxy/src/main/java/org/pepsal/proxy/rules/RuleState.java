@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * What {@code rules install} did, kept so that {@code rules remove} undoes exactly that: the backend, the
- * settings, and each sysctl's value before install changed it. Kept in a {@link StateFile}, written before the
+ * settings, each sysctl's value before install changed it, and the initial windows of each route it gave the
+ * satellite link's. Kept in a {@link StateFile}, written before the
  * first change, so even an install that was killed half-way can be removed.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RuleState(int version, String backend, List<String> interfaces, int port, int mark, int table,
                         boolean ipv6, Map<String, String> sysctlsBefore, Map<String, String> sysctlsSet,
-                        List<String> implicitTables, String installedAt) {
+                        List<String> implicitTables, String installedAt, List<RouteWindow> routeWindows) {
     /** The layout this pepsal writes; a file with another is refused. */
     static final int VERSION = 1;
 
@@ -22,12 +23,18 @@ public record RuleState(int version, String backend, List<String> interfaces, in
         sysctlsBefore = sysctlsBefore == null ? Map.of() : new LinkedHashMap<>(sysctlsBefore);
         sysctlsSet = sysctlsSet == null ? Map.of() : new LinkedHashMap<>(sysctlsSet);
         implicitTables = implicitTables == null ? List.of() : List.copyOf(implicitTables);
+        routeWindows = routeWindows == null ? List.of() : List.copyOf(routeWindows);
     }
 
     static RuleState of(RuleBackend backend, TproxyRules rules, Map<String, String> before, Map<String, String> set,
                         List<String> implicitTables, String when) {
+        return of(backend, rules, before, set, implicitTables, when, List.of());
+    }
+
+    static RuleState of(RuleBackend backend, TproxyRules rules, Map<String, String> before, Map<String, String> set,
+                        List<String> implicitTables, String when, List<RouteWindow> routeWindows) {
         return new RuleState(VERSION, backend.name(), rules.interfaces(), rules.port(), rules.mark(), rules.table(),
-                rules.ipv6(), before, set, implicitTables, when);
+                rules.ipv6(), before, set, implicitTables, when, routeWindows);
     }
 
     TproxyRules rules() {

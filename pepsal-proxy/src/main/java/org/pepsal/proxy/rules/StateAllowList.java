@@ -59,6 +59,31 @@ final class StateAllowList {
                 problems.add("implicitTables names '" + table + "', not a table install creates (" + tables + ")");
             }
         }
+        for (RouteWindow route : state.routeWindows()) {
+            problems.addAll(routeProblems(route, rules));
+        }
+        return problems;
+    }
+
+    private static List<String> routeProblems(RouteWindow route, TproxyRules rules) {
+        List<String> problems = new ArrayList<>();
+        String what = "routeWindows entry " + route.destination() + " dev " + route.device();
+        if (route.family() != 4 && !(route.family() == 6 && rules.ipv6())) {
+            problems.add(what + ": family " + route.family() + " is not one install covers");
+        }
+        try {
+            new LinkWindows(route.device(), route.segments());
+        } catch (IllegalArgumentException e) {
+            problems.add(what + ": " + e.getMessage());
+        }
+        if (route.destination() == null || !InitialWindows.DESTINATION.matcher(route.destination()).matches()) {
+            problems.add(what + ": the destination is not a prefix or 'default'");
+        }
+        for (Integer before : new Integer[] {route.initcwndBefore(), route.initrwndBefore()}) {
+            if (before != null && (before < 1 || before > LinkWindows.MAX_SEGMENTS)) {
+                problems.add(what + ": a window before install of " + before + " segments is not one the kernel lists");
+            }
+        }
         return problems;
     }
 }
