@@ -105,9 +105,15 @@ public final class PepsalMain implements Callable<Integer> {
     @Option(names = "--quickack", description = "TCP_QUICKACK on both legs, renewed after every read.")
     boolean quickAck;
 
-    @Option(names = "--connect-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Upstream connect timeout; 0 leaves it to the kernel's SYN retries (default).")
+    @Option(names = "--connect-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Upstream connect timeout (default ${DEFAULT-VALUE} s: five SYNs at the kernel's back-off); "
+                    + "0 leaves it to the kernel's SYN retries (about 127 s).")
     double connectTimeout;
+
+    @Option(names = "--conns-per-source", defaultValue = "512", paramLabel = "N",
+            description = "Maximum simultaneous connections from one client address, so one host cannot fill the "
+                    + "table; one more from it is reset (default ${DEFAULT-VALUE}; 0: no limit but --conns).")
+    int connsPerSource;
 
     @Option(names = "--drain-timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "On SIGTERM, how long open connections may finish before they are reset (default ${DEFAULT-VALUE} s).")
@@ -163,7 +169,8 @@ public final class PepsalMain implements Callable<Integer> {
                 Duration.ofSeconds(pendingLifetime), tableLog, seconds(tableLogInterval, "--log-interval"), flowLog,
                 fastOpen, threads != null ? threads : Runtime.getRuntime().availableProcessors(), splice,
                 legs.client(), legs.server(), legs.link(),
-                seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer);
+                seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer,
+                connsPerSource);
     }
 
     /** Seconds given as a decimal number; values beyond what a Duration of nanoseconds holds are refused. */

@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_connections_connected_total                            counter: server legs that connected
  * pepsal_connections_closed_total{how=clean|reset}              counter
  * pepsal_connections_over_limit_total                           counter: reset because the table was full
+ * pepsal_connections_per_source_limit                           gauge (--conns-per-source)
+ * pepsal_connections_over_source_limit_total                    counter: reset because their source had its limit
  * pepsal_upstream_connect_failures_total{reason=refused|timeout|unreachable|other}  counter
  * pepsal_connections_reset_total                                counter: connections ended with a reset
  * pepsal_pending_collected_total                                counter: PENDING entries the collector reset
@@ -85,6 +87,12 @@ public final class ProxyMetrics implements ProxyEvents {
                 .description("Server legs that connected").register(registry);
         FunctionCounter.builder("pepsal.connections.over.limit", counters, ProxyCounters::overLimit)
                 .description("Connections reset because the table was full").register(registry);
+        Gauge.builder("pepsal.connections.per.source.limit", table, ConnectionTable::maxPerSource)
+                .description("Maximum simultaneous connections from one client address (--conns-per-source)")
+                .register(registry);
+        FunctionCounter.builder("pepsal.connections.over.source.limit", counters, ProxyCounters::overSourceLimit)
+                .description("Connections reset because their client address had --conns-per-source already")
+                .register(registry);
         FunctionCounter.builder("pepsal.connections.reset", counters, ProxyCounters::aborted)
                 .description("Connections ended with a reset on both legs").register(registry);
         FunctionCounter.builder("pepsal.pending.collected", counters, ProxyCounters::pendingCollected)

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param address       listening address; null listens on every IPv4 and IPv6 address
  * @param satelliteLink the satellite link as the operator stated it, or null: the proxy then only relays
  * @param connectTimeout upstream connect timeout; zero leaves it to the kernel's SYN retries
+ * @param connsPerSource most connections from one client address at once; 0 for no limit but maxConnections
  * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
  */
 public record ProxySettings(
@@ -33,7 +34,8 @@ public record ProxySettings(
         SatelliteLink satelliteLink,
         Duration connectTimeout,
         Duration drainTimeout,
-        int relayBuffer) {
+        int relayBuffer,
+        int connsPerSource) {
 
     /** Netty takes the connect timeout as an int of milliseconds: about 24.8 days at most. */
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
@@ -52,6 +54,7 @@ public record ProxySettings(
                         + connectTimeout.toSeconds() + " s");
         require(!drainTimeout.isNegative(), "--drain-timeout must be >= 0");
         require(relayBuffer >= 16 * 1024, "--relay-buffer must be >= 16384 bytes, not " + relayBuffer);
+        require(connsPerSource >= 0, "--conns-per-source must be >= 0 (0: no limit), not " + connsPerSource);
     }
 
     private static void require(boolean condition, String message) {

@@ -69,7 +69,7 @@ public final class PepsalProxy implements AutoCloseable {
 
     private PepsalProxy(ProxySettings settings) throws IOException {
         this.settings = settings;
-        this.table = new ConnectionTable(settings.maxConnections());
+        this.table = new ConnectionTable(settings.maxConnections(), settings.connsPerSource());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
         this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),

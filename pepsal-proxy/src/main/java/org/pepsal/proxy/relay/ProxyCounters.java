@@ -7,6 +7,7 @@ public final class ProxyCounters {
     final LongAdder accepted = new LongAdder();
     final LongAdder connected = new LongAdder();
     final LongAdder overLimit = new LongAdder();
+    final LongAdder overSourceLimit = new LongAdder();
     final LongAdder connectFailed = new LongAdder();
     final LongAdder aborted = new LongAdder();
     final LongAdder pendingCollected = new LongAdder();
@@ -33,6 +34,10 @@ public final class ProxyCounters {
         return overLimit.sum();
     }
 
+    public long overSourceLimit() {
+        return overSourceLimit.sum();
+    }
+
     public long connectFailed() {
         return connectFailed.sum();
     }
@@ -47,7 +52,7 @@ public final class ProxyCounters {
 
     @Override
     public String toString() {
-        return "accepted=" + accepted() + " connected=" + connected() + " overLimit=" + overLimit()
+        return "accepted=" + accepted() + " connected=" + connected() + " overLimit=" + overLimit() + " overSourceLimit=" + overSourceLimit()
                 + " connectFailed=" + connectFailed() + " aborted=" + aborted()
                 + " pendingCollected=" + pendingCollected();
     }

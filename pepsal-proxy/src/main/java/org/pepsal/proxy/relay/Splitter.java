@@ -21,6 +21,9 @@ import java.util.List;
  */
 final class Splitter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
+    private static final RateLimitedWarning OVER_LIMIT_WARNING = new RateLimitedWarning(LOG);
+    private static final RateLimitedWarning OVER_SOURCE_LIMIT_WARNING = new RateLimitedWarning(LOG);
+    private static final RateLimitedWarning DUPLICATE_WARNING = new RateLimitedWarning(LOG);
     private final ProxyServices services;
     private final List<Object> early = new ArrayList<>();
     private boolean endedEarly;
@@ -41,9 +44,16 @@ final class Splitter extends ChannelInboundHandlerAdapter {
             switch (admission.refusal()) {
                 case OVER_LIMIT -> {
                     services.counters().overLimit.increment();
-                    LOG.warn("connection limit ({}) reached: resetting {}", services.table().maxConnections(), key);
+                    OVER_LIMIT_WARNING.warn("connection limit ({}) reached: resetting {}",
+                            services.table().maxConnections(), key);
                 }
-                case DUPLICATE -> LOG.warn("{} is already in the table: resetting the new connection", key);
+                case OVER_SOURCE_LIMIT -> {
+                    services.counters().overSourceLimit.increment();
+                    OVER_SOURCE_LIMIT_WARNING.warn("limit of {} connections from {} reached: resetting {}",
+                            services.table().maxPerSource(), key.client().getAddress().getHostAddress(), key);
+                }
+                case DUPLICATE -> DUPLICATE_WARNING.warn("{} is already in the table: resetting the new connection",
+                        key);
                 case SHUTTING_DOWN -> LOG.debug("shutting down: resetting {}", key);
             }
             SplitConnection.reset(client);

@@ -1,5 +1,6 @@
 package org.pepsal.proxy.table;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -8,23 +9,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Every split connection the proxy holds, keyed by its 4-tuple, with a hard limit on their number. */
+/**
+ * Every split connection the proxy holds, keyed by its 4-tuple, with a hard limit on their number and one on the
+ * number from each client address (so one host opening connections to a black hole cannot fill the table).
+ */
 public final class ConnectionTable {
     private final int maxConnections;
+    private final int maxPerSource;
     private final ConcurrentHashMap<FlowKey, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong nextIndex = new AtomicLong();
     private volatile boolean closed;
 
-    public ConnectionTable(int maxConnections) {
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maximum connections must be >= 1");
+    /** A table of at most {@code maxConnections}, at most {@code maxPerSource} per client address (0: no such limit). */
+    public ConnectionTable(int maxConnections, int maxPerSource) {
+        if (maxConnections < 1 || maxPerSource < 0) {
+            throw new IllegalArgumentException("maximum connections must be >= 1 and per source >= 0");
         }
         this.maxConnections = maxConnections;
+        this.maxPerSource = maxPerSource;
     }
 
     /** Why a connection could not enter the table. */
-    public enum Refusal { OVER_LIMIT, DUPLICATE, SHUTTING_DOWN }
+    public enum Refusal { OVER_LIMIT, OVER_SOURCE_LIMIT, DUPLICATE, SHUTTING_DOWN }
 
     /** The outcome of {@link #open}: an entry, or the reason there is none. */
     public record Admission(ConnectionEntry entry, Refusal refusal) {
@@ -39,12 +47,36 @@ public final class ConnectionTable {
             size.decrementAndGet();
             return new Admission(null, Refusal.OVER_LIMIT);
         }
+        InetAddress source = key.client().getAddress();
+        if (!takeSourcePlace(source)) {
+            size.decrementAndGet();
+            return new Admission(null, Refusal.OVER_SOURCE_LIMIT);
+        }
         ConnectionEntry entry = new ConnectionEntry(nextIndex.incrementAndGet(), key, synTime, handle);
         if (entries.putIfAbsent(key, entry) != null) {
+            releaseSourcePlace(source);
             size.decrementAndGet();
             return new Admission(null, Refusal.DUPLICATE);
         }
         return new Admission(entry, null);
+    }
+
+    /** Counts one more connection from {@code source} unless it already has {@link #maxPerSource()}. */
+    private boolean takeSourcePlace(InetAddress source) {
+        boolean[] taken = {false};
+        perSource.compute(source, (address, count) -> {
+            int current = count == null ? 0 : count;
+            if (maxPerSource > 0 && current >= maxPerSource) {
+                return count;
+            }
+            taken[0] = true;
+            return current + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseSourcePlace(InetAddress source) {
+        perSource.computeIfPresent(source, (address, count) -> count > 1 ? count - 1 : null);
     }
 
     /** From now on every new connection is refused (the proxy is draining). */
@@ -56,6 +88,7 @@ public final class ConnectionTable {
     public void remove(ConnectionEntry entry) {
         entry.state(ConnectionState.CLOSED);
         if (entries.remove(entry.key(), entry)) {
+            releaseSourcePlace(entry.key().client().getAddress());
             size.decrementAndGet();
         }
     }
@@ -66,6 +99,16 @@ public final class ConnectionTable {
 
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** The limit per client address; 0 when there is none but {@link #maxConnections()}. */
+    public int maxPerSource() {
+        return maxPerSource;
+    }
+
+    /** How many connections from {@code source} are in the table. */
+    public int fromSource(InetAddress source) {
+        return perSource.getOrDefault(source, 0);
     }
 
     /** A snapshot, in the order the connections arrived. */

@@ -28,6 +28,8 @@ class PepsalMainTest {
         assertThat(settings.pendingLifetime()).isEqualTo(Duration.ofSeconds(18000));
         assertThat(settings.tableLogInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.fastOpen()).isFalse();
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.connsPerSource()).isEqualTo(512);
         assertThat(settings.splice()).isFalse();
         assertThat(settings.clientLeg().fixedBuffers()).isFalse();
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProxyMetricsTest {
-    private final ConnectionTable table = new ConnectionTable(64);
+    private final ConnectionTable table = new ConnectionTable(64, 0);
     private final ProxyMetrics metrics = new ProxyMetrics(new ProxyCounters(), table);
 
     private static FlowRecord record(long fromClient, long fromServer) {

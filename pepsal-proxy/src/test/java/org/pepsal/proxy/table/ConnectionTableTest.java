@@ -33,7 +33,7 @@ class ConnectionTableTest {
 
     @Test
     void theSameClientPortToTwoServersIsTwoEntries() {
-        ConnectionTable table = new ConnectionTable(10);
+        ConnectionTable table = new ConnectionTable(10, 0);
         Instant now = Instant.now();
         assertThat(table.open(key(40000, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.open(key(40000, "10.0.1.2"), new RecordingHandle(), now).entry()).isNotNull();
@@ -44,8 +44,32 @@ class ConnectionTableTest {
     }
 
     @Test
+    void oneSourceOverItsLimitIsRefusedWhileAnotherSourceStillEnters() {
+        ConnectionTable table = new ConnectionTable(10, 2);
+        Instant now = Instant.now();
+        ConnectionEntry first = table.open(key(1, "10.0.1.1"), new RecordingHandle(), now).entry();
+        table.open(key(2, "10.0.1.1"), new RecordingHandle(), now);
+        assertThat(table.open(key(3, "10.0.1.1"), new RecordingHandle(), now).refusal())
+                .isEqualTo(ConnectionTable.Refusal.OVER_SOURCE_LIMIT);
+        FlowKey otherHost = new FlowKey(new InetSocketAddress("10.0.0.2", 3), new InetSocketAddress("10.0.1.1", 80));
+        assertThat(table.open(otherHost, new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.size()).isEqualTo(3);
+        assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(2);
+        // A refused duplicate gives its source's place back; a removal frees one.
+        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).refusal())
+                .isIn(ConnectionTable.Refusal.OVER_SOURCE_LIMIT, ConnectionTable.Refusal.DUPLICATE);
+        table.remove(first);
+        assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(1);
+        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).refusal())
+                .isEqualTo(ConnectionTable.Refusal.DUPLICATE);
+        assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(1);
+        assertThat(table.open(key(3, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.size()).isEqualTo(3);
+    }
+
+    @Test
     void oneOverTheLimitIsRefusedAndARemovalMakesRoom() {
-        ConnectionTable table = new ConnectionTable(2);
+        ConnectionTable table = new ConnectionTable(2, 0);
         Instant now = Instant.now();
         ConnectionEntry first = table.open(key(1, "10.0.1.1"), new RecordingHandle(), now).entry();
         table.open(key(2, "10.0.1.1"), new RecordingHandle(), now);
@@ -59,7 +83,7 @@ class ConnectionTableTest {
 
     @Test
     void aClosedTableRefusesEverything() {
-        ConnectionTable table = new ConnectionTable(5);
+        ConnectionTable table = new ConnectionTable(5, 0);
         table.close();
         assertThat(table.open(key(1, "10.0.1.1"), new RecordingHandle(), Instant.now()).refusal())
                 .isEqualTo(ConnectionTable.Refusal.SHUTTING_DOWN);
@@ -67,7 +91,7 @@ class ConnectionTableTest {
 
     @Test
     void collectorAbortsOnlyOldPendingEntries() {
-        ConnectionTable table = new ConnectionTable(10);
+        ConnectionTable table = new ConnectionTable(10, 0);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         RecordingHandle oldPending = new RecordingHandle();
         RecordingHandle youngPending = new RecordingHandle();

@@ -28,7 +28,7 @@ class TableLogTest {
         TimeZone saved = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneId.of("UTC")));
         try {
-            ConnectionTable table = new ConnectionTable(10);
+            ConnectionTable table = new ConnectionTable(10, 0);
             Instant syn = Instant.parse("2026-11-29T02:03:04Z");
             ConnectionEntry connected = table.open(new FlowKey(new InetSocketAddress("10.0.0.1", 40000),
                     new InetSocketAddress("192.0.2.7", 80)), NO_OP, syn).entry();
