@@ -16,7 +16,6 @@ import org.pepsal.proxy.relay.ProxyEvents;
 import org.pepsal.proxy.table.ConnectionEntry;
 import org.pepsal.proxy.table.ConnectionState;
 import org.pepsal.proxy.table.ConnectionTable;
-import org.pepsal.proxy.table.FlowRecord;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -218,10 +217,10 @@ public final class ProxyMetrics implements ProxyEvents {
     }
 
     @Override
-    public void closed(FlowRecord record, boolean reset) {
+    public void closed(long bytesFromClient, long bytesFromServer, boolean reset) {
         (reset ? closedReset : closedClean).increment();
-        closedBytesFromClient.add(record.bytesFromClient());
-        closedBytesFromServer.add(record.bytesFromServer());
+        closedBytesFromClient.add(bytesFromClient);
+        closedBytesFromServer.add(bytesFromServer);
     }
 
     @Override

@@ -22,6 +22,11 @@ public final class ProxyCounters {
         return events;
     }
 
+    /** Whether anyone observes the events: without an observer the relay skips what only they would need. */
+    boolean observed() {
+        return events != ProxyEvents.NONE;
+    }
+
     public long accepted() {
         return accepted.sum();
     }

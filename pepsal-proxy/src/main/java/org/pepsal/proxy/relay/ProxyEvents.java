@@ -1,7 +1,5 @@
 package org.pepsal.proxy.relay;
 
-import org.pepsal.proxy.table.FlowRecord;
-
 import java.time.Duration;
 
 /**
@@ -20,8 +18,11 @@ public interface ProxyEvents {
     default void connectFailed(Throwable cause) {
     }
 
-    /** A split connection ended: cleanly (both FINs carried) or with a reset. */
-    default void closed(FlowRecord record, boolean reset) {
+    /**
+     * A split connection ended, cleanly (both FINs carried) or with a reset, having received these payload bytes
+     * from each end.
+     */
+    default void closed(long bytesFromClient, long bytesFromServer, boolean reset) {
     }
 
     /** An I/O error on a leg ({@code "client"} or {@code "server"}). */

@@ -7,7 +7,6 @@ import org.pepsal.proxy.table.ConnectionHandle;
 import org.pepsal.proxy.table.ConnectionState;
 import org.pepsal.proxy.table.ConnectionTable;
 import org.pepsal.proxy.table.FlowKey;
-import org.pepsal.proxy.table.FlowRecord;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -25,11 +24,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProxyMetricsTest {
     private final ConnectionTable table = new ConnectionTable(64, 0);
     private final ProxyMetrics metrics = new ProxyMetrics(new ProxyCounters(), table);
-
-    private static FlowRecord record(long fromClient, long fromServer) {
-        return new FlowRecord(1, "10.0.0.2:40000", "10.0.1.2:80", "t0", "t1", "t2", 5, fromClient, fromServer,
-                "closed by both ends", null, null);
-    }
 
     /** A table entry whose counters "refresh" to fixed numbers, as the event loop would from TCP_INFO. */
     private ConnectionEntry open(int port, long fromClient, long fromServer) {
@@ -75,8 +69,8 @@ class ProxyMetricsTest {
         metrics.connectFailed(new io.netty.channel.ConnectTimeoutException("connection timed out after 3000 ms"));
         metrics.connectFailed(new java.net.NoRouteToHostException("No route to host"));
         metrics.relayError("server", new IOException("Connection reset by peer"));
-        metrics.closed(record(1000, 2000), false);
-        metrics.closed(record(10, 0), true);
+        metrics.closed(1000, 2000, false);
+        metrics.closed(10, 0, true);
         String text = metrics.scrape();
         assertThat(text).contains("pepsal_connect_latency_seconds_bucket{le=\"0.2\"} 0",
                 "pepsal_connect_latency_seconds_bucket{le=\"0.3\"} 1",
@@ -107,7 +101,7 @@ class ProxyMetricsTest {
                 "pepsal_bytes_total{direction=\"client_to_server\"} 505.0");
         // the connection closes: its bytes move from "active" to "closed" and the counter does not go back
         table.remove(connected);
-        metrics.closed(record(500, 700), false);
+        metrics.closed(500, 700, false);
         assertThat(metrics.scrape()).contains("pepsal_bytes_total{direction=\"client_to_server\"} 505.0",
                 "pepsal_connections_active{state=\"connected\"} 0");
     }
