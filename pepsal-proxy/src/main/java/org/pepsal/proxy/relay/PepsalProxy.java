@@ -104,9 +104,10 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private void bind() {
+        LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg());
         ProxyServices services = new ProxyServices(settings, table, flowLog,
-                new LegConfigurer("client", settings.clientLeg()), new LegConfigurer("server", settings.serverLeg()),
-                counters, pacer);
+                new LegConfigurer("client", settings.clientLeg()), serverLeg,
+                new TransparentServerLegs(settings, serverLeg), counters, pacer);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -182,29 +183,29 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private EpollServerSocketChannel newListener(boolean ipv6) {
-        EpollServerSocketChannel channel =
-                new EpollServerSocketChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        try {
-            channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
-        } catch (RuntimeException e) {
-            channel.unsafe().closeForcibly();
-            throw new StartupException("the kernel refused IP_TRANSPARENT (" + RelayHandler.describe(e)
-                    + "): the proxy needs CAP_NET_ADMIN; run it as root or grant the capability "
-                    + "(setcap cap_net_admin+ep, or AmbientCapabilities=CAP_NET_ADMIN under systemd)");
-        }
-        if (ipv6) {
-            NativeSockets.setIpv6Only(channel.fd().intValue());
-        }
-        if (settings.fastOpen()) {
+        return SocketSetup.configured(
+                new EpollServerSocketChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET), channel -> {
             try {
-                channel.config().setOption(EpollChannelOption.TCP_FASTOPEN, 256);
+                channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
             } catch (RuntimeException e) {
-                LOG.warn("TCP Fast Open refused on the listener ({}); continuing without it", RelayHandler.describe(e));
+                throw new StartupException("the kernel refused IP_TRANSPARENT (" + RelayHandler.describe(e)
+                        + "): the proxy needs CAP_NET_ADMIN; run it as root or grant the capability "
+                        + "(setcap cap_net_admin+ep, or AmbientCapabilities=CAP_NET_ADMIN under systemd)");
             }
-        }
-        // Accepted sockets inherit it, and the window scale is fixed at the handshake.
-        new LegConfigurer("client", settings.clientLeg()).applyReceiveBuffer(channel.fd().intValue());
-        return channel;
+            if (ipv6) {
+                NativeSockets.setIpv6Only(channel.fd().intValue());
+            }
+            if (settings.fastOpen()) {
+                try {
+                    channel.config().setOption(EpollChannelOption.TCP_FASTOPEN, 256);
+                } catch (RuntimeException e) {
+                    LOG.warn("TCP Fast Open refused on the listener ({}); continuing without it",
+                            RelayHandler.describe(e));
+                }
+            }
+            // Accepted sockets inherit it, and the window scale is fixed at the handshake.
+            new LegConfigurer("client", settings.clientLeg()).applyReceiveBuffer(channel.fd().intValue());
+        });
     }
 
     private static boolean isAddressFamilyUnsupported(Throwable e) {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import org.pepsal.proxy.link.LinkSide;
@@ -66,39 +65,42 @@ final class SplitConnection implements ConnectionHandle {
         var settings = services.settings();
         SocketProtocolFamily family = key.server().getAddress() instanceof Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        EpollSocketChannel opened;
+        try {
+            opened = services.serverLegs().open(family);
+        } catch (RuntimeException e) {
+            // No descriptor left (EMFILE), or an option refused: handled here, on the connection's event loop.
+            connectFailed(e);
+            return;
+        }
+        server = opened;
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(() -> newServerLeg(family))
+                .channelFactory(() -> opened)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
-        ChannelFuture connect = bootstrap.connect(key.server(), key.client());
-        // Without a descriptor left for the server leg, Netty hands back a placeholder channel and a failed future.
-        server = connect.channel() instanceof EpollSocketChannel opened ? opened : null;
-        connect.addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
+        bootstrap.connect(key.server(), key.client()).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                connectFailed(f.cause());
+                return;
+            }
+            try {
                 connected();
-            } else {
-                services.counters().connectFailed.increment();
-                services.counters().events().connectFailed(f.cause());
-                abortWith("connect to " + FlowKey.format(key.server()) + " failed: " + RelayHandler.describe(f.cause()));
+            } catch (RuntimeException e) {
+                // Netty would log and drop it, leaving both legs open and the entry in the table for good.
+                abortWith("setting up the connected legs failed: " + RelayHandler.describe(e));
             }
         });
     }
 
-    private EpollSocketChannel newServerLeg(SocketProtocolFamily family) {
-        EpollSocketChannel channel = new EpollSocketChannel(family);
-        channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
-        // Two connections from one client port to two servers need the same local address:port twice.
-        channel.config().setReuseAddress(true);
-        if (services.settings().fastOpen()) {
-            channel.config().setOption(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
-        }
-        services.serverLeg().applySocket(channel);
-        return channel;
+    private void connectFailed(Throwable cause) {
+        services.counters().connectFailed.increment();
+        services.counters().events().connectFailed(cause);
+        abortWith("connect to " + FlowKey.format(key.server()) + " failed: " + RelayHandler.describe(cause));
     }
 
     static WriteBufferWaterMark waterMark(int relayBuffer) {

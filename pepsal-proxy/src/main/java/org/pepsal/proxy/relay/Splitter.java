@@ -23,7 +23,6 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
     private static final RateLimitedWarning OVER_LIMIT_WARNING = new RateLimitedWarning(LOG);
     private static final RateLimitedWarning OVER_SOURCE_LIMIT_WARNING = new RateLimitedWarning(LOG);
-    private static final RateLimitedWarning DUPLICATE_WARNING = new RateLimitedWarning(LOG);
     private final ProxyServices services;
     private final List<Object> early = new ArrayList<>();
     private boolean endedEarly;
@@ -52,8 +51,6 @@ final class Splitter extends ChannelInboundHandlerAdapter {
                     OVER_SOURCE_LIMIT_WARNING.warn("limit of {} connections from {} reached: resetting {}",
                             services.table().maxPerSource(), key.client().getAddress().getHostAddress(), key);
                 }
-                case DUPLICATE -> DUPLICATE_WARNING.warn("{} is already in the table: resetting the new connection",
-                        key);
                 case SHUTTING_DOWN -> LOG.debug("shutting down: resetting {}", key);
             }
             SplitConnection.reset(client);

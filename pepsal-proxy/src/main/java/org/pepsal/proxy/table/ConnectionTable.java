@@ -32,33 +32,50 @@ public final class ConnectionTable {
     }
 
     /** Why a connection could not enter the table. */
-    public enum Refusal { OVER_LIMIT, OVER_SOURCE_LIMIT, DUPLICATE, SHUTTING_DOWN }
+    public enum Refusal { OVER_LIMIT, OVER_SOURCE_LIMIT, SHUTTING_DOWN }
 
     /** The outcome of {@link #open}: an entry, or the reason there is none. */
     public record Admission(ConnectionEntry entry, Refusal refusal) {
     }
 
-    /** Adds a PENDING entry unless the table is closed or full, or the 4-tuple is already present. */
+    /** Why an entry with the same 4-tuple as a newly accepted connection is reset. */
+    public static final String RETIRED = "retired: a new connection with the same addresses and ports was accepted";
+
+    /**
+     * Adds a PENDING entry unless the table is closed or full. An entry already holding the 4-tuple is stale:
+     * the kernel accepts a connection only when no socket of its own holds those addresses, so the old client
+     * leg is gone even if its event loop has not noticed yet. That entry is aborted and the new one takes its
+     * place (and its place in the per-source count: same 4-tuple, same source).
+     */
     public Admission open(FlowKey key, ConnectionHandle handle, Instant synTime) {
         if (closed) {
             return new Admission(null, Refusal.SHUTTING_DOWN);
         }
-        if (size.incrementAndGet() > maxConnections) {
-            size.decrementAndGet();
-            return new Admission(null, Refusal.OVER_LIMIT);
-        }
-        InetAddress source = key.client().getAddress();
-        if (!takeSourcePlace(source)) {
-            size.decrementAndGet();
-            return new Admission(null, Refusal.OVER_SOURCE_LIMIT);
-        }
         ConnectionEntry entry = new ConnectionEntry(nextIndex.incrementAndGet(), key, synTime, handle);
-        if (entries.putIfAbsent(key, entry) != null) {
+        InetAddress source = key.client().getAddress();
+        while (true) {
+            ConnectionEntry stale = entries.get(key);
+            if (stale != null) {
+                if (entries.replace(key, stale, entry)) {
+                    stale.handle().abort(RETIRED);
+                    return new Admission(entry, null);
+                }
+                continue;
+            }
+            if (size.incrementAndGet() > maxConnections) {
+                size.decrementAndGet();
+                return new Admission(null, Refusal.OVER_LIMIT);
+            }
+            if (!takeSourcePlace(source)) {
+                size.decrementAndGet();
+                return new Admission(null, Refusal.OVER_SOURCE_LIMIT);
+            }
+            if (entries.putIfAbsent(key, entry) == null) {
+                return new Admission(entry, null);
+            }
             releaseSourcePlace(source);
             size.decrementAndGet();
-            return new Admission(null, Refusal.DUPLICATE);
         }
-        return new Admission(entry, null);
     }
 
     /** Counts one more connection from {@code source} unless it already has {@link #maxPerSource()}. */

@@ -38,9 +38,29 @@ class ConnectionTableTest {
         assertThat(table.open(key(40000, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.open(key(40000, "10.0.1.2"), new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.size()).isEqualTo(2);
-        assertThat(table.open(key(40000, "10.0.1.2"), new RecordingHandle(), now).refusal())
-                .isEqualTo(ConnectionTable.Refusal.DUPLICATE);
-        assertThat(table.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewConnectionWithAStaleEntrysFourTupleRetiresTheOldOne() {
+        ConnectionTable table = new ConnectionTable(1, 0);
+        Instant now = Instant.now();
+        RecordingHandle old = new RecordingHandle();
+        RecordingHandle fresh = new RecordingHandle();
+        ConnectionEntry stale = table.open(key(40000, "10.0.1.1"), old, now).entry();
+
+        // The table is full, yet the new connection takes the stale entry's place rather than being refused.
+        ConnectionEntry admitted = table.open(key(40000, "10.0.1.1"), fresh, now).entry();
+
+        assertThat(admitted).isNotNull();
+        assertThat(old.aborts).containsExactly(ConnectionTable.RETIRED);
+        assertThat(fresh.aborts).isEmpty();
+        assertThat(table.size()).isEqualTo(1);
+        // The old connection, as it closes, removes itself, not its successor.
+        table.remove(stale);
+        assertThat(table.entries()).containsExactly(admitted);
+        assertThat(table.size()).isEqualTo(1);
+        table.remove(admitted);
+        assertThat(table.size()).isZero();
     }
 
     @Test
@@ -55,13 +75,12 @@ class ConnectionTableTest {
         assertThat(table.open(otherHost, new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.size()).isEqualTo(3);
         assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(2);
-        // A refused duplicate gives its source's place back; a removal frees one.
-        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).refusal())
-                .isIn(ConnectionTable.Refusal.OVER_SOURCE_LIMIT, ConnectionTable.Refusal.DUPLICATE);
+        // A connection retiring a stale entry takes that entry's place in its source's count; a removal frees one.
+        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
+        assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(2);
         table.remove(first);
         assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(1);
-        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).refusal())
-                .isEqualTo(ConnectionTable.Refusal.DUPLICATE);
+        assertThat(table.open(key(2, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.fromSource(first.key().client().getAddress())).isEqualTo(1);
         assertThat(table.open(key(3, "10.0.1.1"), new RecordingHandle(), now).entry()).isNotNull();
         assertThat(table.size()).isEqualTo(3);

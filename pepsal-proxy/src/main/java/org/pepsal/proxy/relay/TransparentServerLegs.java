@@ -1,0 +1,31 @@
+package org.pepsal.proxy.relay;
+
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import org.pepsal.proxy.options.ProxySettings;
+import org.pepsal.proxy.socket.LegConfigurer;
+
+/** The proxy's server legs: bound to the client's own address (IP_TRANSPARENT), with the server leg's options. */
+final class TransparentServerLegs implements ServerLegs {
+    private final ProxySettings settings;
+    private final LegConfigurer leg;
+
+    TransparentServerLegs(ProxySettings settings, LegConfigurer leg) {
+        this.settings = settings;
+        this.leg = leg;
+    }
+
+    @Override
+    public EpollSocketChannel open(SocketProtocolFamily family) {
+        return SocketSetup.configured(new EpollSocketChannel(family), channel -> {
+            channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
+            // Two connections from one client port to two servers need the same local address:port twice.
+            channel.config().setReuseAddress(true);
+            if (settings.fastOpen()) {
+                channel.config().setOption(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
+            }
+            leg.applySocket(channel);
+        });
+    }
+}
