@@ -98,7 +98,7 @@ final class PointRunner {
             List<RunningPep> peps = new ArrayList<>();
             if (point.mode().runsPeps()) {
                 for (SatelliteTopology.PepSite site : topology.pepSites()) {
-                    RunningPep pep = startPep(topology, site, scenario, dir);
+                    RunningPep pep = startPep(topology, site, point, dir);
                     peps.add(pep);
                     commands.put("pepsal at the " + pep.site(), Environment.commandLine(pep.process().pid()));
                 }
@@ -125,11 +125,17 @@ final class PointRunner {
     }
 
     private static RunningPep startPep(SatelliteTopology topology, SatelliteTopology.PepSite site,
-                                       Scenario scenario, Path dir) {
+                                       Point point, Path dir) {
+        Scenario scenario = point.scenario();
         boolean atGateway = site.host() == topology.gateway();
         PepProcess.divert(site.host(), site.acceptingDevice(topology.gateway()));
         Path flowLog = dir.resolve("flows-" + site.host().role() + ".jsonl");
         List<String> arguments = new ArrayList<>(scenario.pep().arguments(atGateway));
+        List<String> link = scenario.pep().linkArguments(atGateway, point.satelliteLink());
+        if (!link.isEmpty()) {
+            arguments.addAll(link);
+            PepProcess.startNearTheBdp(site.host(), site.satelliteDevice(), point.satelliteLink(), atGateway);
+        }
         arguments.addAll(List.of("--flow-log", flowLog.toString(), "-p", Integer.toString(PepProcess.PORT)));
         PepProcess process = PepProcess.start(site.host(), dir.resolve("pep-" + site.host().role()), arguments);
         return new RunningPep(site.host().role(), process);

@@ -1,6 +1,7 @@
 package org.pepsal.testbed.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,8 +24,14 @@ public record Mode(String name, String description, boolean runsPeps, Map<String
             "no PEP: the gateway only routes, one TCP connection runs end to end", false, Map.of());
     public static final Mode SPLIT = new Mode("split",
             "the PEP runs at every PEP site and splits each connection into legs", true, Map.of());
-    /** The modes a scenario can name without defining them, and the default list. */
-    public static final List<Mode> BUILT_IN = List.of(PLAIN, SPLIT);
+    /** No PEP, the server runs BBR: is a PEP still needed when servers run BBR? */
+    public static final Mode E2E_BBR = new Mode("e2e-bbr",
+            "no PEP; the server runs BBR end to end", false,
+            Map.of("hosts.server.congestionControl", TextNode.valueOf("bbr")));
+    /** The modes a scenario can name without defining them. */
+    public static final List<Mode> BUILT_IN = List.of(PLAIN, SPLIT, E2E_BBR);
+    /** The modes of a scenario that lists none. */
+    public static final List<Mode> DEFAULTS = List.of(PLAIN, SPLIT);
     /** Fields a mode must not set: they define the run's points, not how one point runs. */
     static final Set<String> FIXED_FIELDS = Set.of("name", "modes", "sweep", "repetitions", "seed");
 

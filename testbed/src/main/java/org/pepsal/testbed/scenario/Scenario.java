@@ -2,6 +2,7 @@ package org.pepsal.testbed.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.topology.SatelliteTopology;
 import org.pepsal.testbed.topology.TcpSettings;
@@ -74,9 +75,28 @@ public record Scenario(String name, String description, String question, Topolog
      * The PEP's settings, by what each leg faces: the satellite leg and the ground leg (towards the server at
      * the gateway, towards the client's LAN at a terminal).
      *
-     * @param options further proxy options, passed as they are
+     * @param options   further proxy options, passed as they are
+     * @param linkAware whether each PEP is told the satellite link (rate in the direction it sends, RTT, its side):
+     *                  it then paces at each connection's share, starts connections near the BDP through the
+     *                  routes' initial windows, and sizes a terminal's receive buffers from it; false to compare
      */
-    public record PepSettings(LegSettings satelliteLeg, LegSettings groundLeg, boolean splice, List<String> options) {
+    public record PepSettings(LegSettings satelliteLeg, LegSettings groundLeg, boolean splice, List<String> options,
+                              boolean linkAware) {
+        /**
+         * The proxy's link options at one site: the side its satellite leg is on, the rate it sends at over the
+         * satellite (the forward link at the gateway, the return link at a terminal) and the base RTT; empty when
+         * the PEP is not told the link or the link has no rate limit.
+         */
+        public List<String> linkArguments(boolean atGateway, LinkSpec link) {
+            LinkDirection sending = atGateway ? link.aToB() : link.bToA();
+            if (!linkAware || sending.rateBitsPerSecond() == LinkDirection.UNLIMITED_RATE) {
+                return List.of();
+            }
+            return List.of("--satellite-side", atGateway ? "client" : "server",
+                    "--satellite-rate", sending.rateBitsPerSecond() + "bit/s",
+                    "--satellite-rtt", link.baseRtt().toNanos() / 1000 + "us");
+        }
+
         /**
          * The proxy's command-line arguments at one site. The proxy calls the accepted connection its client
          * leg: at the gateway that is the satellite side, at a terminal the LAN side.

@@ -57,11 +57,13 @@ final class ScenarioFormat {
 
     private static Scenario.PepSettings pep(Field pep) {
         if (!pep.present()) {
-            return new Scenario.PepSettings(Scenario.LegSettings.DEFAULTS, Scenario.LegSettings.DEFAULTS, false, List.of());
+            return new Scenario.PepSettings(Scenario.LegSettings.DEFAULTS, Scenario.LegSettings.DEFAULTS, false, List.of(),
+                    true);
         }
-        pep.object(Set.of("satelliteLeg", "groundLeg", "splice", "options"));
+        pep.object(Set.of("satelliteLeg", "groundLeg", "splice", "options", "linkAware"));
         return new Scenario.PepSettings(leg(pep.get("satelliteLeg")), leg(pep.get("groundLeg")),
-                pep.get("splice").bool(false), pep.get("options").list(List.of(), option -> option.text(null)));
+                pep.get("splice").bool(false), pep.get("options").list(List.of(), option -> option.text(null)),
+                pep.get("linkAware").bool(true));
     }
 
     private static Scenario.LegSettings leg(Field leg) {
@@ -75,7 +77,7 @@ final class ScenarioFormat {
 
     /** Built-in modes by name, or modes defined in place: {@code {name, description, pep, set: {path: value}}}. */
     private static List<Mode> modes(Field modes) {
-        List<Mode> list = modes.list(Mode.BUILT_IN, ScenarioFormat::mode);
+        List<Mode> list = modes.list(Mode.DEFAULTS, ScenarioFormat::mode);
         if (list.isEmpty()) {
             throw modes.error("list at least one mode (" + builtInNames() + ", or one defined in place)");
         }

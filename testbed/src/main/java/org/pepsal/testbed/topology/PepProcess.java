@@ -1,6 +1,12 @@
 package org.pepsal.testbed.topology;
 
+import org.pepsal.proxy.link.SatelliteLink;
+import org.pepsal.proxy.rules.InitialWindows;
+import org.pepsal.proxy.rules.IpFamily;
+import org.pepsal.proxy.rules.RouteWindow;
 import org.pepsal.proxy.rules.TproxyRules;
+import org.pepsal.testbed.link.LinkDirection;
+import org.pepsal.testbed.link.LinkSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +66,24 @@ public final class PepProcess {
 
     private static TproxyRules rules(String device) {
         return new TproxyRules(List.of(device), PORT, MARK, ROUTING_TABLE, true);
+    }
+
+    /**
+     * What {@code pepsal rules install --satellite-iface DEVICE --satellite-rate ...} adds for the link-aware start:
+     * the initial windows of the link's BDP (in the direction this site sends) on every route through
+     * {@code device}, made with the proxy's own code. They go with the host's namespace.
+     */
+    public static void startNearTheBdp(Host host, String device, LinkSpec link, boolean atGateway) {
+        LinkDirection sending = atGateway ? link.aToB() : link.bToA();
+        int segments = SatelliteLink.initialWindowSegments(sending.rateBitsPerSecond(), link.baseRtt());
+        for (IpFamily family : IpFamily.values()) {
+            String listing = host.exec(InitialWindows.list(family, device).argv().toArray(String[]::new));
+            for (RouteWindow route : InitialWindows.plan(listing, family, device, segments)) {
+                String current = host.exec("ip", family == IpFamily.IPV6 ? "-6" : "-4", "route", "show", "exact",
+                        route.destination(), "dev", device).strip();
+                host.exec(InitialWindows.apply(route, current).argv().toArray(String[]::new));
+            }
+        }
     }
 
     /** Starts the proxy with {@code args} and waits until it listens. */

@@ -14,7 +14,8 @@ class PresetsTest {
         List<Path> files = Presets.files(folder);
 
         assertThat(files).extracting(f -> f.getFileName().toString()).contains("quick-geo.yaml", "geo-loss-sweep.yaml",
-                "geo-vsat-asymmetric.yaml", "geo-short-flows.yaml", "leo-starlink.yaml", "distributed-pep.yaml");
+                "geo-vsat-asymmetric.yaml", "geo-short-flows.yaml", "leo-starlink.yaml", "distributed-pep.yaml",
+                "geo-flows-linkaware.yaml", "geo-8flows-linkaware.yaml");
         for (Path file : files) {
             LoadedScenario loaded = ScenarioLoader.load(file);
             assertThat(file.getFileName().toString()).isEqualTo(loaded.scenario().name() + ".yaml");
@@ -34,6 +35,38 @@ class PresetsTest {
         assertThat(scenario.hosts().forRole("server").congestionControl()).isEqualTo("cubic");
         assertThat(scenario.pep().satelliteLeg().congestionControl()).isEqualTo("bbr");
         assertThat(scenario.workload().bulk().direction()).isEqualTo(Scenario.Direction.DOWNLOAD);
+    }
+
+    @Test
+    void linkAwarePresetsCompareEveryModeAtOneAndTwoPeps() throws Exception {
+        LoadedScenario flows = ScenarioLoader.load(Presets.resolve("geo-flows-linkaware"));
+        assertThat(flows.scenario().modes()).extracting(Mode::name)
+                .containsExactly("plain", "e2e-bbr", "split-unaware", "split");
+        assertThat(flows.scenario().workload().flows().sizesBytes()).containsExactly(1_000_000L, 10_000_000L);
+        assertThat(flows.variants()).hasSize(4);
+        assertThat(flows.scenario().pep().linkArguments(true, flows.scenario().link()))
+                .containsExactly("--satellite-side", "client", "--satellite-rate", "20000000bit/s",
+                        "--satellite-rtt", "600000us");
+        assertThat(flows.scenario().pep().linkArguments(false, flows.scenario().link()))
+                .containsExactly("--satellite-side", "server", "--satellite-rate", "5000000bit/s",
+                        "--satellite-rtt", "600000us");
+
+        Scenario eight = ScenarioLoader.load(Presets.resolve("geo-8flows-linkaware")).scenario();
+        assertThat(eight.workload().bulk().streams()).isEqualTo(8);
+        assertThat(eight.modes()).extracting(Mode::name).contains("e2e-bbr", "split-unaware", "split");
+        Mode unaware = eight.modes().get(2);
+        assertThat(unaware.overrides().get("pep.linkAware").booleanValue()).isFalse();
+        assertThat(Mode.E2E_BBR.runsPeps()).isFalse();
+        assertThat(Mode.E2E_BBR.overrides().get("hosts.server.congestionControl").textValue()).isEqualTo("bbr");
+    }
+
+    @Test
+    void aPepNotToldTheLinkGetsNoLinkOptions() throws Exception {
+        Scenario quick = ScenarioLoader.load(Presets.resolve("quick-geo")).scenario();
+        assertThat(quick.pep().linkAware()).isTrue();
+        Scenario.PepSettings unaware = new Scenario.PepSettings(quick.pep().satelliteLeg(), quick.pep().groundLeg(),
+                false, java.util.List.of(), false);
+        assertThat(unaware.linkArguments(true, quick.link())).isEmpty();
     }
 
     @Test

@@ -268,13 +268,13 @@ class ScenarioLoaderTest {
                 modes:
                   - plain
                   - split
-                  - {name: e2e-bbr, description: no PEP; the server runs BBR, pep: false,
+                  - {name: server-bbr, description: no PEP; the server runs BBR, pep: false,
                      set: {hosts.server.congestionControl: bbr}}
                 repetitions: 1
                 """));
 
-        assertThat(loaded.scenario().modes()).extracting(Mode::name).containsExactly("plain", "split", "e2e-bbr");
-        Point bbr = find(loaded.points(), "v01-e2e-bbr-r1");
+        assertThat(loaded.scenario().modes()).extracting(Mode::name).containsExactly("plain", "split", "server-bbr");
+        Point bbr = find(loaded.points(), "v01-server-bbr-r1");
         assertThat(bbr.mode().runsPeps()).isFalse();
         assertThat(bbr.scenario().hosts().forRole("server").congestionControl()).isEqualTo("bbr");
         assertThat(find(loaded.points(), "v01-plain-r1").scenario().hosts().forRole("server").congestionControl())
