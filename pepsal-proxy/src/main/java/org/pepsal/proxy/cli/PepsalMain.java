@@ -208,6 +208,9 @@ public final class PepsalMain implements Callable<Integer> {
         if (metricsPort > 0) {
             try {
                 ProxyMetrics proxyMetrics = new ProxyMetrics(proxy.counters(), proxy.table());
+                if (proxy.flowLog() != null) {
+                    proxyMetrics.flowLog(proxy.flowLog());
+                }
                 proxy.counters().events(proxyMetrics);
                 metrics = MetricsServer.start(metricsPort, proxyMetrics);
             } catch (IllegalStateException e) {

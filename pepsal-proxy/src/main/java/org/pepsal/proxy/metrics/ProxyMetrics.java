@@ -16,6 +16,7 @@ import org.pepsal.proxy.relay.ProxyEvents;
 import org.pepsal.proxy.table.ConnectionEntry;
 import org.pepsal.proxy.table.ConnectionState;
 import org.pepsal.proxy.table.ConnectionTable;
+import org.pepsal.proxy.table.FlowLog;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -48,6 +49,7 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_pending_collected_total                                counter: PENDING entries the collector reset
  * pepsal_relay_errors_total{leg=client|server,kind=reset|io}    counter
  * pepsal_bytes_total{direction=client_to_server|server_to_client} counter (payload the proxy received)
+ * pepsal_flow_log_dropped_total                                counter: flow-log records dropped (queue full)
  * pepsal_connect_latency_seconds_bucket{le=...}                 histogram: SYN accepted → server leg connected
  * </pre>
  * plus the JVM's and the process's (memory, threads, CPU, open file descriptors, uptime).
@@ -127,6 +129,12 @@ public final class ProxyMetrics implements ProxyEvents {
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Counts the flow log's dropped records (its queue is bounded). */
+    public void flowLog(FlowLog log) {
+        FunctionCounter.builder("pepsal.flow.log.dropped", log, FlowLog::dropped)
+                .description("Flow-log records dropped because the writer could not keep up").register(registry);
     }
 
     private static Duration millis(long ms) {

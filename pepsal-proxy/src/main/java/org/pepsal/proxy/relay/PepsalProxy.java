@@ -276,6 +276,11 @@ public final class PepsalProxy implements AutoCloseable {
         return table;
     }
 
+    /** The flow log, or null when there is none. */
+    public FlowLog flowLog() {
+        return flowLog;
+    }
+
     public ProxyCounters counters() {
         return counters;
     }

@@ -112,6 +112,7 @@ class ProxyLimitsTest {
             assertThat(metrics).contains("pepsal_connections_over_source_limit_total 20.0")
                     .contains("pepsal_connections_per_source_limit 5.0")
                     .contains("pepsal_connections_over_limit_total 0.0")
+                    .contains("pepsal_flow_log_dropped_total 0.0")
                     .contains("pepsal_upstream_connect_failures_total{reason=\"timeout\"} 5.0");
             // Twenty refusals, one line: no synchronous write per refused connection on the event loop.
             assertThat(pep.log().lines().filter(l -> l.contains("connections from"))).hasSize(1);
