@@ -119,6 +119,11 @@ public final class PepsalMain implements Callable<Integer> {
             description = "On SIGTERM, how long open connections may finish before they are reset (default ${DEFAULT-VALUE} s).")
     double drainTimeout;
 
+    @Option(names = "--state-dir", defaultValue = "/run/pepsal", paramLabel = "DIR",
+            description = "Where `rules install` recorded the rules (default ${DEFAULT-VALUE}). On SIGTERM the proxy "
+                    + "first takes their TPROXY rules out, so new connections pass unsplit while open ones drain.")
+    Path stateDir;
+
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (default: off).")
     int metricsPort;
@@ -224,7 +229,7 @@ public final class PepsalMain implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Signal.handle(new Signal("USR1"), signal -> proxy.logTable());
         stop.await();
-        proxy.drain(settings.drainTimeout());
+        proxy.drain(settings.drainTimeout(), DivertOnStop.stop(stateDir, settings.port()));
         proxy.close();
         if (metrics != null) {
             metrics.close();

@@ -51,6 +51,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PepsalProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PepsalProxy.class);
+    /**
+     * How long a handshake whose SYN was diverted just before the TPROXY rules came out may take to complete: a
+     * GEO round trip and one SYN-ACK retransmission (1 s).
+     */
+    private static final Duration HANDSHAKES_UNDER_WAY = Duration.ofSeconds(2);
 
     private final ProxySettings settings;
     private final ConnectionTable table;
@@ -286,24 +291,36 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     /**
-     * Stops taking new connections (they are reset at once, so clients fail fast while the TPROXY rules still
-     * divert them here), lets open ones finish for up to {@code grace}, then resets whatever is left.
+     * Lets the connections the proxy holds finish for up to {@code grace}, then resets whatever is left. With
+     * {@code divertStopped} (the TPROXY rules are out, so no new SYN reaches the listener: new connections pass
+     * unsplit) a connection whose handshake was under way is still accepted and relayed, for the first
+     * {@link #HANDSHAKES_UNDER_WAY} at least; otherwise new connections are reset at once, so that clients fail fast
+     * while the rules still divert them here.
      */
-    public void drain(Duration grace) {
-        table.close();
-        LOG.info("stopped accepting; draining {} connection(s) for up to {} s", table.size(), grace.toSeconds());
-        awaitEmptyTable(grace);
+    public void drain(Duration grace, boolean divertStopped) {
+        long start = System.nanoTime();
+        if (divertStopped) {
+            LOG.info("draining {} connection(s) for up to {} s; new connections pass unsplit", table.size(),
+                    grace.toSeconds());
+            awaitEmptyTable(start + Math.min(grace.toNanos(), HANDSHAKES_UNDER_WAY.toNanos()), start + grace.toNanos());
+            table.close();
+        } else {
+            table.close();
+            LOG.info("stopped accepting; draining {} connection(s) for up to {} s", table.size(), grace.toSeconds());
+        }
+        awaitEmptyTable(start, start + grace.toNanos());
         List<ConnectionEntry> left = table.entries();
         if (!left.isEmpty()) {
             LOG.info("grace period over: resetting {} connection(s)", left.size());
             left.forEach(e -> e.handle().abort("proxy shutting down"));
-            awaitEmptyTable(Duration.ofSeconds(2));
+            long now = System.nanoTime();
+            awaitEmptyTable(now, now + Duration.ofSeconds(2).toNanos());
         }
     }
 
-    private void awaitEmptyTable(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (table.size() > 0 && System.nanoTime() < deadline) {
+    /** Waits, from {@code notBefore} on, until the table is empty, or until {@code deadline} (both nanoTime). */
+    private void awaitEmptyTable(long notBefore, long deadline) {
+        while ((table.size() > 0 || System.nanoTime() < notBefore) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

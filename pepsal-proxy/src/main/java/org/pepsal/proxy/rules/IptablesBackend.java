@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * iptables (or ip6tables): a {@code PEPSAL} chain in the mangle table that marks and accepts, a jump to it from
- * PREROUTING for packets of transparent sockets, and a TPROXY rule per interface. Every PREROUTING rule carries the
- * comment {@value TproxyRules#COMMENT}.
+ * PREROUTING for packets of transparent sockets, and a TPROXY rule for SYNs per interface. Every PREROUTING rule
+ * carries the comment {@value TproxyRules#COMMENT}.
  */
 public final class IptablesBackend implements RuleBackend {
 
@@ -52,8 +52,8 @@ public final class IptablesBackend implements RuleBackend {
                             + "leg) are not marked and are routed past the proxy: connections hang in PENDING"));
             for (String iface : rules.interfaces()) {
                 steps.add(ruleStep(l + " TPROXY rule on " + iface + " → port " + rules.port(), ipt, "PREROUTING", "-A",
-                        List.of("-i", iface, "-p", "tcp", "-m", "comment", "--comment", TproxyRules.COMMENT, "-j",
-                                "TPROXY", "--on-port", Integer.toString(rules.port()), "--tproxy-mark",
+                        List.of("-i", iface, "-p", "tcp", "--syn", "-m", "comment", "--comment", TproxyRules.COMMENT,
+                                "-j", "TPROXY", "--on-port", Integer.toString(rules.port()), "--tproxy-mark",
                                 mark + "/" + mark),
                         "TCP connections arriving on " + iface + " are routed as usual and never reach the proxy"));
             }
@@ -98,6 +98,12 @@ public final class IptablesBackend implements RuleBackend {
             }
         }
         return commands;
+    }
+
+    @Override
+    public List<Command> stopDiverting(CommandRunner runner, TproxyRules rules) {
+        return steps(rules).stream().filter(s -> !s.checkOnly() && s.apply().argv().contains("TPROXY"))
+                .filter(s -> s.probe().test(runner)).map(Step::undo).toList();
     }
 
     @Override

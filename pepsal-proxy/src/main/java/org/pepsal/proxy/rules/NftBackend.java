@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * nftables: a table of its own, {@code inet pepsal}, with one prerouting chain at the mangle priority. The table
- * is written in one atomic transaction and removed whole, so nothing else in the ruleset is touched.
+ * is written in one atomic transaction and removed whole, so nothing else in the ruleset is touched; to stop
+ * diverting, it is rewritten without its tproxy rules in one transaction too.
  */
 public final class NftBackend implements RuleBackend {
     public static final String TABLE = "pepsal";
@@ -26,6 +27,11 @@ public final class NftBackend implements RuleBackend {
 
     /** The table as nft reads it; the first two lines make the transaction replace an existing one. */
     public String script(TproxyRules rules) {
+        return script(rules, true);
+    }
+
+    /** The table with or without its divert rules (without: only the return-traffic mark, for draining). */
+    private static String script(TproxyRules rules, boolean divert) {
         StringBuilder s = new StringBuilder();
         s.append("table inet ").append(TABLE).append(" {}\n");
         s.append("delete table inet ").append(TABLE).append('\n');
@@ -34,10 +40,11 @@ public final class NftBackend implements RuleBackend {
         s.append("    type filter hook prerouting priority mangle; policy accept;\n");
         s.append("    meta l4proto tcp socket transparent 1 meta mark set ").append(rules.markHex())
                 .append(" counter accept comment \"pepsal: return traffic of split connections\"\n");
-        for (IpFamily family : rules.families()) {
+        for (IpFamily family : divert ? rules.families() : List.<IpFamily>of()) {
             for (String iface : rules.interfaces()) {
                 s.append("    iifname \"").append(nftName(iface)).append("\" meta nfproto ").append(family.nfproto)
-                        .append(" meta l4proto tcp tproxy ").append(family.nftTproxyFamily).append(" to :")
+                        .append(" meta l4proto tcp tcp flags & (fin|syn|rst|ack) == syn tproxy ")
+                        .append(family.nftTproxyFamily).append(" to :")
                         .append(rules.port()).append(" meta mark set ").append(rules.markHex())
                         .append(" counter accept comment \"pepsal: divert to the proxy\"\n");
             }
@@ -105,6 +112,14 @@ public final class NftBackend implements RuleBackend {
             return List.of(Command.of("nft", "delete", "table", "inet", TABLE));
         }
         return List.of();
+    }
+
+    @Override
+    public List<Command> stopDiverting(CommandRunner runner, TproxyRules rules) {
+        if (!runner.run(listTable()).ok()) {
+            return List.of();
+        }
+        return List.of(new Command(List.of("nft", "-f", "-"), script(rules, false)));
     }
 
     @Override

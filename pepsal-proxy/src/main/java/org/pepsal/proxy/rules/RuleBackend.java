@@ -35,6 +35,13 @@ public interface RuleBackend {
         return List.of();
     }
 
+    /**
+     * The commands that stop diverting new connections and keep everything else (the return-traffic mark, the
+     * routing), so that the connections the proxy holds keep reaching it while it drains. Only pieces that are
+     * present are taken out (read-only commands find them).
+     */
+    List<Command> stopDiverting(CommandRunner runner, TproxyRules rules);
+
     /** Packets each divert rule has matched so far, as lines for {@code rules check}. */
     List<String> divertCounters(CommandRunner runner, TproxyRules rules);
 

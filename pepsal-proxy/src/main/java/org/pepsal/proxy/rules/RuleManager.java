@@ -4,20 +4,22 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
- * {@code rules install | remove | check} on one host and network namespace: the entry point that gives the
- * installer, the remover and the checker the same commands, system, state file and output.
+ * {@code rules install | remove | check}, and the proxy's first step when it stops, on one host and network
+ * namespace: the entry point that gives each operation the same commands, system, state file and output.
  */
 public final class RuleManager {
     private final StateFile stateFile;
     private final RuleInstaller installer;
     private final RuleRemover remover;
     private final RuleChecker checker;
+    private final DivertStopper divertStopper;
 
     public RuleManager(CommandRunner runner, SystemAccess system, Path stateDir, PrintWriter out) {
         this.stateFile = StateFile.of(stateDir, system);
         this.installer = new RuleInstaller(runner, system, stateFile, out);
         this.remover = new RuleRemover(runner, system, stateFile, out);
         this.checker = new RuleChecker(runner, system, stateFile, out);
+        this.divertStopper = new DivertStopper(runner, system, stateFile, out);
     }
 
     /** The state file of this network namespace. */
@@ -55,5 +57,14 @@ public final class RuleManager {
      */
     public boolean check(RuleBackend backend, TproxyRules rules, boolean forwarding, int metricsPort) {
         return checker.check(backend, rules, forwarding, metricsPort);
+    }
+
+    /**
+     * Takes the divert rules of the recorded installation out, keeping the return-traffic mark and the routing, so
+     * that new connections pass unsplit while the proxy on {@code port} drains the ones it holds. Returns false,
+     * having said why, when nothing was recorded for that port or a command failed; then the rules stay.
+     */
+    public boolean stopDiverting(int port) {
+        return divertStopper.stopDiverting(port);
     }
 }

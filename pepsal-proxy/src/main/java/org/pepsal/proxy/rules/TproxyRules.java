@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  *   <li>a mark rule for packets of sockets the proxy already holds ({@code -m socket --transparent}: the
  *       server's answers to the server leg, the client's further segments), in the iptables backend a
  *       {@code PEPSAL} chain in the mangle table that marks and accepts;</li>
- *   <li>a TPROXY rule per interface that sends every other TCP segment arriving there to the listener, marked;</li>
+ *   <li>a TPROXY rule per interface that sends every SYN arriving there (a new connection) to the listener,
+ *       marked; a segment of a connection the proxy does not hold (one routed past it while it restarted, say)
+ *       is routed as usual instead of being reset by the listener;</li>
  *   <li>{@code ip rule fwmark → table} and a local default route in that table, so marked packets are delivered
  *       locally instead of being forwarded.</li>
  * </ol>

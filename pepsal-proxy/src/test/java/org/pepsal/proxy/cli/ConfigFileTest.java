@@ -114,7 +114,7 @@ class ConfigFileTest {
         int code = PepsalMain.run("--config", file.toString(), "rules", "install", "--print", "--table", "123");
         assertThat(code).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("-i wan0 -p tcp -m comment --comment pepsal -j TPROXY --on-port 6000")
+        assertThat(printed).contains("-i wan0 -p tcp --syn -m comment --comment pepsal -j TPROXY --on-port 6000")
                 .contains("ip -4 rule add fwmark 1 lookup 123");
         out.reset();
         assertThat(PepsalMain.run("rules", "install", "--print", "--config=" + file, "--port", "6500")).isZero();

@@ -54,8 +54,10 @@ class RuleBackendTest {
         String script = table.apply().stdin();
         assertThat(script).startsWith("table inet pepsal {}\ndelete table inet pepsal\n");
         assertThat(script).contains("socket transparent 1 meta mark set 0x1")
-                .contains("iifname \"eth1\" meta nfproto ipv4 meta l4proto tcp tproxy ip to :5000")
-                .contains("iifname \"eth1\" meta nfproto ipv6 meta l4proto tcp tproxy ip6 to :5000")
+                .contains("iifname \"eth1\" meta nfproto ipv4 meta l4proto tcp tcp flags & (fin|syn|rst|ack) == syn "
+                        + "tproxy ip to :5000")
+                .contains("iifname \"eth1\" meta nfproto ipv6 meta l4proto tcp tcp flags & (fin|syn|rst|ack) == syn "
+                        + "tproxy ip6 to :5000")
                 .contains("iifname \"wan*\" meta nfproto ipv4");
         // the rest is the routing, the same as the iptables backend's
         assertThat(adding.subList(1, adding.size()).stream().map(s -> s.apply().argv().get(0)).distinct())

@@ -243,4 +243,29 @@ class RuleManagerTest {
         assertThat(manager.check(backend, null, true)).isTrue();
         assertThat(output.toString()).contains("verdict: SYNs arriving on eth1 reach the listener on port 5000");
     }
+
+    @Test
+    void stoppingTheDivertTakesOutTheTproxyRulesOnlyAndInstallPutsThemBack() {
+        manager.install(backend, rules, true);
+        Step tproxy = backend.steps(rules).get(4);
+        host.ran.clear();
+        assertThat(manager.stopDiverting(5000)).isTrue();
+        assertThat(host.changes()).containsExactly(tproxy.undo());
+        assertThat(host.present).hasSize((int) adding() - 1).doesNotContain(tproxy);
+        assertThat(output.toString()).contains("stopped diverting new connections on eth1 to port 5000");
+        host.ran.clear();
+        manager.install(backend, rules, true);
+        assertThat(host.changes()).containsExactly(tproxy.apply());
+    }
+
+    @Test
+    void withoutARecordForThePortTheDivertStays() {
+        assertThat(manager.stopDiverting(5000)).isFalse();
+        assertThat(output.toString()).contains("no state file");
+        manager.install(backend, rules, true);
+        host.ran.clear();
+        assertThat(manager.stopDiverting(6000)).isFalse();
+        assertThat(output.toString()).contains("divert to port 5000, not to port 6000");
+        assertThat(host.changes()).isEmpty();
+    }
 }

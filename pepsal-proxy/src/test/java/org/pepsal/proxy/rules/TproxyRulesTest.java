@@ -17,7 +17,7 @@ class TproxyRulesTest {
                 "iptables -t mangle -A PEPSAL -j MARK --set-mark 1",
                 "iptables -t mangle -A PEPSAL -j ACCEPT",
                 "iptables -t mangle -I PREROUTING -p tcp -m socket --transparent -m comment --comment pepsal -j PEPSAL",
-                "iptables -t mangle -A PREROUTING -i sat0 -p tcp -m comment --comment pepsal -j TPROXY --on-port 5000 --tproxy-mark 1/1",
+                "iptables -t mangle -A PREROUTING -i sat0 -p tcp --syn -m comment --comment pepsal -j TPROXY --on-port 5000 --tproxy-mark 1/1",
                 "ip -4 rule add fwmark 1 lookup 100",
                 "ip -4 route add local 0.0.0.0/0 dev lo table 100");
     }
@@ -27,7 +27,7 @@ class TproxyRulesTest {
         List<String> commands = new TproxyRules(List.of("a", "b"), 5001, 2, 101, true).installCommands().stream()
                 .map(c -> String.join(" ", c)).toList();
         assertThat(commands).contains(
-                "ip6tables -t mangle -A PREROUTING -i b -p tcp -m comment --comment pepsal -j TPROXY --on-port 5001 --tproxy-mark 2/2",
+                "ip6tables -t mangle -A PREROUTING -i b -p tcp --syn -m comment --comment pepsal -j TPROXY --on-port 5001 --tproxy-mark 2/2",
                 "ip -6 route add local ::/0 dev lo table 101");
         assertThat(commands.stream().filter(c -> c.contains("TPROXY"))).hasSize(4);
     }
@@ -45,7 +45,7 @@ class TproxyRulesTest {
         assertThat(commands).hasSize(2 * (4 + 2 + 2));
         assertThat(commands.subList(8, 16)).allSatisfy(c -> assertThat(c.get(0)).isIn("ip6tables", "ip"));
         assertThat(commands).contains(List.of("ip6tables", "-t", "mangle", "-A", "PREROUTING", "-i", "eth2", "-p",
-                        "tcp", "-m", "comment", "--comment", "pepsal", "-j", "TPROXY", "--on-port", "6000",
+                        "tcp", "--syn", "-m", "comment", "--comment", "pepsal", "-j", "TPROXY", "--on-port", "6000",
                         "--tproxy-mark", "7/7"),
                 List.of("ip", "-6", "route", "add", "local", "::/0", "dev", "lo", "table", "200"));
     }

@@ -66,6 +66,11 @@ public final class GatewayTopology implements AutoCloseable {
         return clientLink.endOf(client);
     }
 
+    /** The gateway's device on the client's link: where the TPROXY rules divert. */
+    public String gatewayClientDevice() {
+        return clientLink.deviceOf(gateway);
+    }
+
     public Link.End serverEnd() {
         return serverLink.endOf(server);
     }
