@@ -61,7 +61,7 @@ public final class ProxyBenchmark implements Callable<Integer> {
             description = "Also the 1 Gbit/s-limited transfer and the memory per idle connection (default: on).")
     boolean extras;
 
-    @Option(names = "--idle-connections", defaultValue = "2500", description = "Connections held open for the memory figure (default ${DEFAULT-VALUE}; splice needs six descriptors each).")
+    @Option(names = "--idle-connections", defaultValue = "2000", description = "Connections held open for the memory figure (default ${DEFAULT-VALUE}; splice needs six descriptors each).")
     int idleConnections;
 
     public static void main(String[] args) {

@@ -70,7 +70,10 @@ final class ProxyExtras {
             String server = net.serverEnd().ipv4();
             load.startServer(net.server(), server, ProxyBenchmark.CPS_PORT, ShortConnections.Sharing.REUSEPORT,
                     work.resolve("idle").resolve("cps-server.log"));
-            PepProcess pep = PepProcess.start(net.gateway(), work.resolve("idle"), proxyArgs);
+            // All of them come from one client: room for them in the table and in the per-source limit.
+            List<String> args = new ArrayList<>(proxyArgs);
+            args.addAll(List.of("--conns", Integer.toString(idleConnections + 16), "--conns-per-source", "0"));
+            PepProcess pep = PepProcess.start(net.gateway(), work.resolve("idle"), args);
             InetSocketAddress target = new InetSocketAddress(server, ProxyBenchmark.CPS_PORT);
             List<SocketChannel> idle = new ArrayList<>();
             try {
