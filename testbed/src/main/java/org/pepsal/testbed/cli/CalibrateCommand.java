@@ -71,7 +71,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         LinkSpec spec = specFile != null ? LinkJson.read(Files.readString(specFile), LinkSpec.class) : specFromOptions();
         LinkBackends.Choice choice = LinkBackends.choose(backend, spec);
         System.out.println("link: " + LinkJson.write(spec));
-        System.out.println("backend: " + choice.backend().name() + " (" + choice.reason() + ")");
+        System.out.println("backend: " + choice.description());
         try (Topology topology = Topology.create()) {
             Host a = topology.host("a");
             Host b = topology.host("b");

@@ -10,6 +10,9 @@ public interface LinkBackend {
     /** The name recorded with results: {@code netem} or {@code userspace}. */
     String name();
 
+    /** Where and in what order the backend emulates, as recorded with the results. */
+    String layout();
+
     /** Whether this machine can run the backend at all, and if not why. */
     Optional<String> unavailableBecause();
 

@@ -15,6 +15,10 @@ public final class LinkBackends {
 
     /** The backend chosen and why. */
     public record Choice(LinkBackend backend, String reason) {
+        /** What metadata.json records: the backend, why it was chosen, and how it emulates. */
+        public String description() {
+            return backend.name() + " (" + reason + "); " + backend.layout();
+        }
     }
 
     public static List<LinkBackend> all() {
@@ -42,7 +46,7 @@ public final class LinkBackends {
             case AUTOMATIC -> {
                 Optional<String> netemProblem = netem.unavailableBecause().or(() -> netem.cannotRealise(spec));
                 if (netemProblem.isEmpty()) {
-                    return new Choice(netem, "automatic: the kernel has netem");
+                    return new Choice(netem, "automatic: a probe netem link delayed pings as set");
                 }
                 userspace.unavailableBecause().ifPresent(why -> {
                     throw new IllegalStateException("no link backend works here: netem: " + netemProblem.get()

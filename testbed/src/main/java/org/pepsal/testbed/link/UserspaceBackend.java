@@ -37,6 +37,12 @@ public final class UserspaceBackend implements LinkBackend {
     }
 
     @Override
+    public String layout() {
+        return "an emulator process per link between two TUN devices in the hosts: bottleneck queue and rate, "
+                + "then loss, then delay";
+    }
+
+    @Override
     public Optional<String> unavailableBecause() {
         return Files.isReadable(Path.of("/dev/net/tun")) ? Optional.empty()
                 : Optional.of("/dev/net/tun is missing or not readable (needs root and the tun driver)");

@@ -64,7 +64,7 @@ public final class ScenarioRunner {
         List<Point> todo = points.stream().filter(p -> !output.isDone(p)).toList();
         console.printf("%s: %d points (%d already done) in %s; link backend %s (%s)%n", loaded.scenario().name(),
                 points.size(), points.size() - todo.size(), output.dir(), backend.backend().name(), backend.reason());
-        output.start(RunMetadata.describe(loaded, backend.backend().name() + " (" + backend.reason() + ")", points));
+        output.start(RunMetadata.describe(loaded, backend.description(), points));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopping = true;
