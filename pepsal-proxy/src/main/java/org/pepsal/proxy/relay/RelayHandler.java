@@ -39,6 +39,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
         }
         leg.renewQuickAck((AbstractEpollStreamChannel) ctx.channel());
+        connection.readComplete(direction);
     }
 
     /** This leg drained below its low watermark: the peer leg, which feeds it, may read again. */

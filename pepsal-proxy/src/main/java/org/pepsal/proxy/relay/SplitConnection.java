@@ -25,7 +25,6 @@ import java.net.Inet6Address;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One split connection: the accepted client leg and the server leg the proxy opens from the client's own
@@ -44,6 +43,9 @@ final class SplitConnection implements ConnectionHandle {
     private EpollSocketChannel server;
     private boolean clientSentFin;
     private boolean serverSentFin;
+    /** A FIN seen on that direction's source, waiting for the spliced bytes before it (splice mode). */
+    private boolean clientFinWaiting;
+    private boolean serverFinWaiting;
     private boolean clientToServerDone;
     private boolean serverToClientDone;
     private boolean finished;
@@ -162,16 +164,22 @@ final class SplitConnection implements ConnectionHandle {
         entry.state(ConnectionState.CLOSING);
         AbstractEpollStreamChannel source = direction == Direction.CLIENT_TO_SERVER ? client : server;
         AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
-        if (services.settings().splice() && unread(source) > 0) {
+        boolean splice = services.settings().splice();
+        if (splice && unread(source) > 0) {
             // Netty reports the FIN as soon as it is seen, while spliced bytes before it may still wait in the
-            // socket; they are spliced on the next reads, and the FIN must follow them.
-            source.eventLoop().schedule(() -> inputEnded(direction), 1, TimeUnit.MILLISECONDS);
+            // socket; they are spliced on the next reads, and the FIN must follow them: readComplete looks again
+            // after each of those reads (no timer, so a peer that does not read costs nothing meanwhile).
+            finWaiting(direction, true);
             return;
         }
+        finWaiting(direction, false);
         if (direction == Direction.CLIENT_TO_SERVER) {
             clientSentFin = true;
         } else {
             serverSentFin = true;
+        }
+        if (splice) {
+            stopReadingAtEof(source);
         }
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture written) -> {
             if (!written.isSuccess() || finished) {
@@ -188,6 +196,35 @@ final class SplitConnection implements ConnectionHandle {
                 }
             });
         });
+    }
+
+    /**
+     * A read (in splice mode: a splice into the pipe) on the source leg of {@code direction} completed. In splice
+     * mode a source at end of stream stays readable (splice returns 0) and Netty keeps reading while auto-read
+     * is on, so a leg whose FIN was passed on stops reading; Netty turns auto-read back on whenever a spliced
+     * chunk is written out, hence the check after every read.
+     */
+    void readComplete(Direction direction) {
+        if (finished || !services.settings().splice()) {
+            return;
+        }
+        if (direction == Direction.CLIENT_TO_SERVER ? clientFinWaiting : serverFinWaiting) {
+            inputEnded(direction);
+        } else if (direction == Direction.CLIENT_TO_SERVER ? clientSentFin : serverSentFin) {
+            stopReadingAtEof(direction == Direction.CLIENT_TO_SERVER ? client : server);
+        }
+    }
+
+    private void finWaiting(Direction direction, boolean waiting) {
+        if (direction == Direction.CLIENT_TO_SERVER) {
+            clientFinWaiting = waiting;
+        } else {
+            serverFinWaiting = waiting;
+        }
+    }
+
+    private static void stopReadingAtEof(AbstractEpollStreamChannel source) {
+        source.config().setAutoRead(false);
     }
 
     private static int unread(AbstractEpollStreamChannel channel) {

@@ -3,6 +3,7 @@ package org.pepsal.testbed.splitter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.pepsal.testbed.topology.Host;
+import org.pepsal.testbed.topology.Shell;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -185,6 +186,14 @@ final class Net {
     static String endpoint(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** User plus system CPU time of a process, in seconds (from /proc/PID/stat, in clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks / (double) Long.parseLong(Shell.run("getconf", "CLK_TCK").strip());
     }
 
     private static JsonNode parse(String line) {

@@ -136,9 +136,9 @@ class ProxyLifecycleTest {
                 outcomes.add(threads.submit(() -> echoOrReset(client, text)));
             }
             Thread.sleep(1500);
-            double cpu = cpuSeconds(pep.pid());
+            double cpu = Net.cpuSeconds(pep.pid());
             Thread.sleep(3000);
-            double busy = (cpuSeconds(pep.pid()) - cpu) / 3.0;
+            double busy = (Net.cpuSeconds(pep.pid()) - cpu) / 3.0;
             assertThat(busy).as("proxy CPU share while out of descriptors").isLessThan(0.10);
             assertThat(pep.log()).contains("accept failed");
 
@@ -311,13 +311,5 @@ class ProxyLifecycleTest {
         try (var entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return (int) entries.count();
         }
-    }
-
-    /** User plus system CPU time of a process, in seconds (from /proc/PID/stat, in clock ticks of 1/100 s). */
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks / (double) Long.parseLong(Shell.run("getconf", "CLK_TCK").strip());
     }
 }

@@ -47,6 +47,7 @@ class RelayTest {
     private static GatewayTopology split;
     private static GatewayTopology spliced;
     private static GatewayTopology plain;
+    private static PepProcess splicingProxy;
     @TempDir
     static Path work;
 
@@ -56,7 +57,7 @@ class RelayTest {
         spliced = GatewayTopology.build(true);
         plain = GatewayTopology.build(false);
         PepProcess.start(split.gateway(), work.resolve("copy"), List.of("--flow-log", flowLog(Mode.SPLIT).toString()));
-        PepProcess.start(spliced.gateway(), work.resolve("splice"),
+        splicingProxy = PepProcess.start(spliced.gateway(), work.resolve("splice"),
                 List.of("--splice", "--flow-log", flowLog(Mode.SPLICE).toString()));
     }
 
@@ -178,6 +179,37 @@ class RelayTest {
             Net.Received got = Net.receiveAll(accepted);
             assertThat(got.bytes()).isEqualTo(size);
             assertThat(got.sha256()).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aHalfClosedSplicedConnectionWhosePeerDoesNotReadCostsNoCpu() throws Exception {
+        GatewayTopology net = spliced;
+        long size = 512L << 10;
+        try (ServerSocketChannel listener = Net.listen(net.server(), net.serverEnd().ipv4(), SERVER_PORT);
+             SocketChannel client = Net.connect(net.client(), net.serverEnd().ipv4(), SERVER_PORT);
+             SocketChannel accepted = listener.accept()) {
+            Future<byte[]> sent = threads.submit(() -> {
+                byte[] digest = Net.send(client, 6, size);
+                client.shutdownOutput();
+                return digest;
+            });
+            // The server does not read: the proxy holds the FIN behind bytes it cannot pass on yet.
+            String port = Integer.toString(((InetSocketAddress) client.getLocalAddress()).getPort());
+            for (long deadline = System.nanoTime() + 10_000_000_000L;
+                 !net.client().exec("ss", "-tnH", "state", "fin-wait-2", "sport", "= :" + port).contains(port); ) {
+                assertThat(System.nanoTime()).as("the proxy acknowledged the client's FIN").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            double before = Net.cpuSeconds(splicingProxy.pid());
+            Thread.sleep(4000);
+            double share = (Net.cpuSeconds(splicingProxy.pid()) - before) / 4.0;
+            assertThat(share).as("share of one core the waiting proxy used").isLessThan(0.05);
+            // Once the server reads, everything arrives, then the FIN.
+            Net.Received got = Net.receiveAll(accepted);
+            assertThat(got.bytes()).isEqualTo(size);
+            assertThat(got.sha256()).isEqualTo(sent.get(10, TimeUnit.SECONDS));
         }
     }
 
