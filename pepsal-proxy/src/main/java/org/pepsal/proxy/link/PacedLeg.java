@@ -23,8 +23,8 @@ public final class PacedLeg {
 
     /**
      * The leg's demand over the last period, from its TCP_INFO and what the relay still holds for it: backlogged
-     * when data waits (in the relay or unsent in the socket) or when what it sent waits for acks and nothing new came;
-     * its sending rate with headroom when it sent less than it could; idle (NaN) when it has nothing at all.
+     * when data waits (in the relay or unsent in the socket); its sending rate with headroom when it sent less than it
+     * could; the floor when all it sent waits for acks and nothing new came; idle (NaN) when it has nothing at all.
      */
     double demand(TcpInfo info, long relayPending, double periodSeconds, double floor) {
         long written = info.bytesSent() >= 0 && info.bytesRetrans() >= 0
@@ -38,7 +38,9 @@ public final class PacedLeg {
         if (delta > 0) {
             return Math.max(floor, delta / periodSeconds * DEMAND_HEADROOM);
         }
-        return info.unacked() > 0 ? PacingAllocator.BACKLOGGED : Double.NaN;
+        // Everything it had is in flight and nothing new came: it waits for acks (a control message, a timeout).
+        // The floor lets it retransmit; new data or a queue makes it backlogged again at the next measurement.
+        return info.unacked() > 0 ? floor : Double.NaN;
     }
 
     /** Bytes the relay has queued for this socket and not yet written to it. */
