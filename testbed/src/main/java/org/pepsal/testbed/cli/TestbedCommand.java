@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "testbed", mixinStandardHelpOptions = true,
         description = "Namespaces, emulated satellite links and experiments for PEPsal.",
-        subcommands = {RunCommand.class, CalibrateCommand.class, CleanCommand.class, ValidateCommand.class, ListCommand.class,
+        subcommands = {RunCommand.class, ShellCommand.class, UpCommand.class, DownCommand.class, CalibrateCommand.class,
+                CleanCommand.class, ValidateCommand.class, ListCommand.class,
                 ReportCommand.class})
 public final class TestbedCommand implements Runnable {
     @CommandLine.Spec

@@ -16,7 +16,6 @@ import org.pepsal.testbed.report.RunMetadata;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
-import org.pepsal.testbed.topology.PepProcess;
 import org.pepsal.testbed.topology.SatelliteTopology;
 import org.pepsal.testbed.traffic.FlowClient;
 import org.pepsal.testbed.traffic.FlowResult;
@@ -25,11 +24,9 @@ import org.pepsal.testbed.traffic.Iperf3;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,30 +81,12 @@ final class PointRunner {
 
     /** @return why the measurements do not count (a wrong congestion control, an unhealthy link), or null */
     private String attempt(Point point, Path dir, Progress progress) {
-        Scenario scenario = point.scenario();
-        try (SatelliteTopology topology = SatelliteTopology.build(scenario.topology().shape(), point.satelliteLink(),
-                scenario.topology().terrestrial(), backend, scenario.hosts()::forRole)) {
-            RouteWindows.apply(topology, scenario.hosts());
-            if (scenario.calibration().enabled()) {
-                progress.calibration = Calibration.run(topology.satelliteLink(), scenario.calibration().tolerances(),
-                        Calibration.Effort.BEFORE_EXPERIMENT);
-                write(dir.resolve("calibration.txt"), progress.calibration.table());
-                progress.calibration.requirePassed();
-            }
-            Map<String, List<String>> commands = new LinkedHashMap<>();
-            List<RunningPep> peps = new ArrayList<>();
-            if (point.mode().runsPeps()) {
-                for (SatelliteTopology.PepSite site : topology.pepSites()) {
-                    RunningPep pep = startPep(topology, site, point, dir);
-                    peps.add(pep);
-                    commands.put("pepsal at the " + pep.site(), Environment.commandLine(pep.process().pid()));
-                }
-            }
+        try (PointEnvironment environment = build(point, dir, progress)) {
+            SatelliteTopology topology = environment.topology();
+            Map<String, List<String>> commands = new LinkedHashMap<>(environment.pepCommands());
             WorkloadOutput workload = runWorkload(point, topology, dir, commands);
-            for (RunningPep pep : peps) {
-                // SIGTERM lets the proxy drain and write its last flow records.
-                pep.process().terminate(Duration.ofSeconds(30));
-            }
+            // SIGTERM lets the proxy drain and write its last flow records.
+            environment.stopPeps(Duration.ofSeconds(30));
             RunMetadata.JSON_WRITER.writeValue(dir.resolve("environment.json").toFile(), Map.of("commands", commands,
                     "hosts", Environment.capture(topology.topology().hosts()),
                     "socketSamplerProblems", workload.samplerProblems()));
@@ -120,25 +99,17 @@ final class PointRunner {
         }
     }
 
-    /** A proxy started at one PEP site, and where it logs its flows. */
-    private record RunningPep(String site, PepProcess process) {
-    }
-
-    private static RunningPep startPep(SatelliteTopology topology, SatelliteTopology.PepSite site,
-                                       Point point, Path dir) {
-        Scenario scenario = point.scenario();
-        boolean atGateway = site.host() == topology.gateway();
-        PepProcess.divert(site.host(), site.acceptingDevice(topology.gateway()));
-        Path flowLog = dir.resolve("flows-" + site.host().role() + ".jsonl");
-        List<String> arguments = new ArrayList<>(scenario.pep().arguments(atGateway));
-        List<String> link = scenario.pep().linkArguments(atGateway, point.satelliteLink());
-        if (!link.isEmpty()) {
-            arguments.addAll(link);
-            PepProcess.startNearTheBdp(site.host(), site.satelliteDevice(), point.satelliteLink(), atGateway);
+    /** The point's environment, its calibration kept for the record also when it failed. */
+    private PointEnvironment build(Point point, Path dir, Progress progress) {
+        try {
+            PointEnvironment environment = PointEnvironment.build(point, backend, dir,
+                    point.scenario().calibration().enabled());
+            progress.calibration = environment.calibration().orElse(null);
+            return environment;
+        } catch (Calibration.CalibrationFailedException e) {
+            progress.calibration = e.report();
+            throw e;
         }
-        arguments.addAll(List.of("--flow-log", flowLog.toString(), "-p", Integer.toString(PepProcess.PORT)));
-        PepProcess process = PepProcess.start(site.host(), dir.resolve("pep-" + site.host().role()), arguments);
-        return new RunningPep(site.host().role(), process);
     }
 
     /**
@@ -190,13 +161,4 @@ final class PointRunner {
                 sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(), satelliteBefore,
                 topology.satelliteLink().stats(), terrestrialBefore, topology.terrestrialLink().stats());
     }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
 }
