@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DegenerateDataTest {
     private static final List<Integer> VARIANTS = List.of(1, 2);
     private static final List<List<String>> MODES = List.of(List.of("plain"), List.of("split"), List.of("plain", "split"),
-            List.of("plain", "split", "e2e-bbr"));
+            List.of("plain", "split", "server-bbr"));
     private static final List<Integer> REPETITIONS = List.of(1, 2, 6);
     private static final List<List<Long>> SIZES = List.of(List.of(), List.of(10_000_000L), List.of(10_000L, 1_000_000L));
     private static final List<Boolean> BOOLEANS = List.of(false, true);

@@ -57,8 +57,8 @@ final class FakeRun {
     }
 
     static LoadedScenario scenario(Path dir, Shape shape) throws Exception {
-        String modes = shape.modes().stream().map(m -> m.equals("e2e-bbr")
-                ? "{name: e2e-bbr, pep: false, set: {hosts.server.congestionControl: bbr}}" : m)
+        String modes = shape.modes().stream().map(m -> m.equals("server-bbr")
+                ? "{name: server-bbr, pep: false, set: {hosts.server.congestionControl: bbr}}" : m)
                 .collect(Collectors.joining(", ", "[", "]"));
         String workload = (shape.bulk() ? "  bulk: {duration: 10 s}\n" : "")
                 + (shape.sizes().isEmpty() ? "" : "  flows: {sizes: " + shape.sizes() + ", timeout: 20 s}\n");
@@ -146,7 +146,7 @@ final class FakeRun {
         if (bulk != null) {
             Legs legs = Legs.of(point.scenario().topology().shape(), split);
             for (Legs.Leg leg : legs.legs()) {
-                String cc = leg.name().equals(Legs.SATELLITE) ? "bbr" : point.mode().name().equals("e2e-bbr") ? "bbr" : "cubic";
+                String cc = leg.name().equals(Legs.SATELLITE) ? "bbr" : point.mode().name().equals("server-bbr") ? "bbr" : "cubic";
                 for (int s = 1; s <= 30; s++) {
                     sockets.add(new SocketRecord(1_000_000_000L + s * 100_000_000L, leg.serverSide(),
                             new InetSocketAddress(SERVER, IPERF_PORT), new InetSocketAddress(CLIENT, 40000 + index), 1, cc,

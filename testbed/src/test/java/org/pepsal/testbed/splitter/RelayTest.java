@@ -56,9 +56,9 @@ class RelayTest {
         split = GatewayTopology.build(true);
         spliced = GatewayTopology.build(true);
         plain = GatewayTopology.build(false);
-        PepProcess.start(split.gateway(), work.resolve("copy"), List.of("--flow-log", flowLog(Mode.SPLIT).toString()));
+        PepProcess.start(split.gateway(), work.resolve("copy"), List.of("--conns-per-source", "0", "--flow-log", flowLog(Mode.SPLIT).toString()));
         splicingProxy = PepProcess.start(spliced.gateway(), work.resolve("splice"),
-                List.of("--splice", "--flow-log", flowLog(Mode.SPLICE).toString()));
+                List.of("--splice", "--conns-per-source", "0", "--flow-log", flowLog(Mode.SPLICE).toString()));
     }
 
     @AfterAll
