@@ -12,11 +12,20 @@ import org.pepsal.testbed.topology.Link;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Measures a built link and sets each figure beside its configured value: idle RTT (median of probes), bulk
- * rate each way (iperf3), and loss rate each way (numbered UDP packets). An experiment whose link is outside
- * tolerance must stop with the {@link Report#table()} instead of producing numbers.
+ * Measures a built link and sets each figure beside its configured value: the path's own latency (the link with
+ * no delay at all), idle RTT, rate each way (UDP), and loss rate each way (numbered UDP packets). An experiment
+ * whose link is outside tolerance must stop with the {@link Report#table()} instead of producing numbers.
+ *
+ * <p>The path's own latency is what the packets spend outside the emulator's delay line: the emulator's wake-ups
+ * on arrival and at each deadline, the namespaces' stacks, ping's own timing (about 0.25 ms per round trip on an
+ * idle two-core machine). Where the backend can, calibration measures it with the delay cut away entirely, then
+ * takes half of it off each direction's delay, so the link's RTT is the configured one and not that much more;
+ * the row {@code path} shows the latency measured, and the RTT is then judged against the configured value.
+ * A check out of tolerance is measured once more before it fails (the second measurement decides): one stalled
+ * probe among a hundred moves the mean by a hundredth of its stall.
  */
 public final class Calibration {
     /** IPv4 (20) + TCP with timestamps (32): what a full TCP segment carries besides payload. */
@@ -42,9 +51,21 @@ public final class Calibration {
         public static final Effort BEFORE_EXPERIMENT = new Effort(100, 4, 5_000);
     }
 
-    /** One measured figure beside its configured value. */
+    /**
+     * One measured figure beside its configured value.
+     *
+     * @param attempts 1, or 2 when the first measurement was out of tolerance and this is the second
+     */
     public record Check(String quantity, String direction, double configured, double measured, double allowed,
-                        String unit, boolean passed) {
+                        String unit, boolean passed, int attempts) {
+        public Check(String quantity, String direction, double configured, double measured, double allowed,
+                     String unit, boolean passed) {
+            this(quantity, direction, configured, measured, allowed, unit, passed, 1);
+        }
+
+        Check secondAttempt() {
+            return new Check(quantity, direction, configured, measured, allowed, unit, passed, 2);
+        }
     }
 
     public record Report(List<Check> checks) {
@@ -57,10 +78,14 @@ public final class Calibration {
             StringBuilder out = new StringBuilder(String.format("%-10s %-9s %14s %14s %14s  %s%n",
                     "quantity", "direction", "configured", "measured", "allowed ±", "result"));
             for (Check check : checks) {
-                out.append(String.format("%-10s %-9s %14s %14s %14s  %s%n", check.quantity(), check.direction(),
+                out.append(String.format("%-10s %-9s %14s %14s %14s  %s%s%n", check.quantity(), check.direction(),
                         format(check.configured(), check.unit()), format(check.measured(), check.unit()),
-                        format(check.allowed(), check.unit()), check.passed() ? "ok" : "OUT OF TOLERANCE"));
+                        format(check.allowed(), check.unit()), check.passed() ? "ok" : "OUT OF TOLERANCE",
+                        check.attempts() > 1 ? " (measured twice)" : ""));
             }
+            checks.stream().filter(c -> c.quantity().equals(PATH)).findFirst().ifPresent(path -> out.append(String.format(
+                    "the path's own latency (%.3f ms per round trip, measured with no delay) is taken off the delays:"
+                            + " %.3f ms each way%n", path.measured(), path.measured() / 2)));
             return out.toString();
         }
 
@@ -94,16 +119,44 @@ public final class Calibration {
         }
     }
 
+    /** The row of the path's own latency, where the backend lets calibration measure it. */
+    public static final String PATH = "path";
+
     public static Report run(EmulatedLink emulated, Tolerances tolerances, Effort effort) {
         LinkSpec spec = emulated.spec();
         Link link = emulated.link();
         List<Check> checks = new ArrayList<>();
-        checks.add(rtt(link, spec, tolerances, effort));
-        checks.add(rate(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort));
-        checks.add(rate(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort));
-        checks.add(loss(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort));
-        checks.add(loss(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort));
+        if (emulated.cutDelay(EmulatedLink.ALL_OF_THE_DELAY)) {
+            checks.add(twice(() -> pathLatency(emulated, tolerances, effort)));
+        }
+        checks.add(twice(() -> rtt(link, spec, tolerances, effort)));
+        checks.add(twice(() -> rate(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort)));
+        checks.add(twice(() -> rate(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort)));
+        checks.add(twice(() -> loss(link.a(), link.b(), spec.aToB(), "a->b", tolerances, effort)));
+        checks.add(twice(() -> loss(link.b(), link.a(), spec.bToA(), "b->a", tolerances, effort)));
         return new Report(checks);
+    }
+
+    /** A measurement out of tolerance is taken once more, and the second decides. */
+    private static Check twice(Supplier<Check> measurement) {
+        Check first = measurement.get();
+        return first.passed() ? first : measurement.get().secondAttempt();
+    }
+
+    /**
+     * The round trip of the link with all its delay cut (what the path costs by itself), then half of it taken
+     * off each direction's delay. The path may cost at most the RTT's tolerance: more means the emulator is not
+     * keeping time (a machine too busy), which no compensation should hide.
+     */
+    private static Check pathLatency(EmulatedLink emulated, Tolerances tolerances, Effort effort) {
+        emulated.cutDelay(EmulatedLink.ALL_OF_THE_DELAY);
+        LinkSpec spec = emulated.spec();
+        double withoutDelay = PingProbe.meanRttMillis(emulated.link().a().host(), emulated.link().b().ipv4(),
+                effort.rttProbes());
+        double serialisation = expectedRttMillis(spec) - spec.baseRtt().toNanos() / 1e6;
+        double path = Math.max(0, withoutDelay - serialisation);
+        emulated.cutDelay(Math.round(path * 1e6 / 2));
+        return new Check(PATH, "a->b->a", 0, path, tolerances.rttMillis(), "ms", path <= tolerances.rttMillis());
     }
 
     /** The RTT a probe should see on an idle link: both delays plus its serialisation each way. */

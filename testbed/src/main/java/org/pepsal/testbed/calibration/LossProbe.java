@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 /**
  * Sends numbered UDP packets at a steady rate from one host to another and records which arrived and how
@@ -22,8 +23,12 @@ public final class LossProbe {
     private LossProbe() {
     }
 
-    /** What arrived of {@code sent} packets. */
-    public record Result(int sent, int received, int lossBursts, double[] oneWayMillisSorted) {
+    /**
+     * What arrived of {@code sent} packets.
+     *
+     * @param lostNumbers the numbers (0 for the first sent) of the packets that did not arrive, ascending
+     */
+    public record Result(int sent, int received, int lossBursts, double[] oneWayMillisSorted, int[] lostNumbers) {
         public double minOneWayMillis() {
             return oneWayMillisSorted.length == 0 ? Double.NaN : oneWayMillisSorted[0];
         }
@@ -135,7 +140,8 @@ public final class LossProbe {
                 }
             }
             double[] delays = arrived.stream().mapToDouble(i -> oneWay[i] / 1e6).sorted().toArray();
-            return new Result(packets, arrived.cardinality(), bursts, delays);
+            int[] lost = IntStream.range(0, packets).filter(i -> !arrived.get(i)).toArray();
+            return new Result(packets, arrived.cardinality(), bursts, delays, lost);
         }
     }
 }

@@ -87,6 +87,12 @@ public final class UserspaceBackend implements LinkBackend {
         }
 
         @Override
+        public boolean cutDelay(long nanos) {
+            emulator.cutDelay(nanos);
+            return true;
+        }
+
+        @Override
         public Optional<LinkStats> stats() {
             return Optional.of(emulator.stats());
         }

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The link's own health beside every point: each direction's emulator statistics ({@link LinkStats}) as rows,
- * and a verdict per direction. Counters are what happened during the workload (after minus before); lateness
- * quantiles are over the emulator's life (calibration included), as it keeps one histogram. A direction whose
+ * and a verdict per direction, all counted from the workload's start (the link resets them there, calibration
+ * left out). A direction whose
  * lateness p99.9 exceeds the scenario's limit, or that dropped packets outside its queue rule (not a tail drop,
  * not the loss model), is flagged; with {@code health.fail} the point fails.
  *
@@ -46,13 +46,13 @@ public final class LinkHealth {
 
     /**
      * @param name   the link: {@link Legs#SATELLITE} or {@link Legs#TERRESTRIAL}
-     * @param before the statistics as the workload started; {@code after} as it ended (empty: the backend keeps none)
+     * @param stats the statistics as the workload ended (empty: the backend keeps none)
      */
-    public static Measured of(Point point, String name, String backend, Optional<LinkStats> before,
-                              Optional<LinkStats> after, Scenario.HealthSettings limits) {
+    public static Measured of(Point point, String name, String backend, Optional<LinkStats> stats,
+                              Scenario.HealthSettings limits) {
         List<Measurement> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        if (after.isEmpty()) {
+        if (stats.isEmpty()) {
             for (String direction : List.of("down", "up")) {
                 rows.add(Measurement.of(point, Legs.link(name, direction), Metrics.LINK_HEALTH, 0,
                         Metrics.COUNT).withState("unavailable").withNote("the " + backend + " backend keeps no statistics"));
@@ -60,17 +60,13 @@ public final class LinkHealth {
             return new Measured(rows, List.of());
         }
         for (String direction : List.of("down", "up")) {
-            LinkStats.Direction end = direction.equals("down") ? after.get().aToB() : after.get().bToA();
-            LinkStats.Direction start = before.map(s -> direction.equals("down") ? s.aToB() : s.bToA()).orElse(null);
+            LinkStats.Direction counted = direction.equals("down") ? stats.get().aToB() : stats.get().bToA();
             String leg = Legs.link(name, direction);
             List<String> flags = new ArrayList<>();
             long unruly = 0;
             List<String> unrulyParts = new ArrayList<>();
             for (Field field : FIELDS) {
-                double value = value(end, field.component());
-                if (field.kind() != Kind.LATENESS && start != null) {
-                    value -= value(start, field.component());
-                }
+                double value = value(counted, field.component());
                 rows.add(Measurement.of(point, leg, field.metric(), value,
                         field.kind() == Kind.LATENESS ? Metrics.MILLISECONDS : Metrics.COUNT));
                 if (field.kind() == Kind.UNRULY_DROPS && value > 0) {

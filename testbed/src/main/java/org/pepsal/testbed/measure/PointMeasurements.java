@@ -46,10 +46,10 @@ public final class PointMeasurements {
                     output.bulk().retransmits(), Metrics.COUNT).withNote("iperf3's count: no socket samples ("
                     + String.join("; ", output.samplerProblems()) + ")")), List.of()));
         }
-        measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.backend(), output.satelliteBefore(),
-                output.satelliteAfter(), scenario.health()));
-        return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.backend(), output.terrestrialBefore(),
-                output.terrestrialAfter(), scenario.health()));
+        measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.satelliteBackend(),
+                output.satelliteStats(), scenario.health()));
+        return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
+                output.terrestrialStats(), scenario.health()));
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * What a point's workload left, raw, for {@link PointMeasurements}: the tools' results, the sampled sockets, and
- * each link's statistics as the workload started and ended.
+ * each link's backend and its statistics, counted from the workload's start.
  *
  * @param bulk             iperf3's result, or null without a bulk workload
  * @param flows            the downloads, empty without a flows workload
@@ -21,7 +21,6 @@ import java.util.Optional;
  */
 public record WorkloadOutput(Iperf3.Result bulk, List<FlowResult> flows, String clientAddress, String serverAddress,
                              int flowPort, List<SocketRecord> sockets, List<String> samplerProblems, long scheduleStart,
-                             double bulkLaunchOffset, String backend, Optional<LinkStats> satelliteBefore,
-                             Optional<LinkStats> satelliteAfter, Optional<LinkStats> terrestrialBefore,
-                             Optional<LinkStats> terrestrialAfter) {
+                             double bulkLaunchOffset, String satelliteBackend, Optional<LinkStats> satelliteStats,
+                             String terrestrialBackend, Optional<LinkStats> terrestrialStats) {
 }

@@ -2,7 +2,6 @@ package org.pepsal.testbed.run;
 
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkBackend;
-import org.pepsal.testbed.link.LinkStats;
 import org.pepsal.testbed.measure.Environment;
 import org.pepsal.testbed.measure.Measured;
 import org.pepsal.testbed.measure.Measurement;
@@ -30,7 +29,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -113,15 +111,15 @@ final class PointRunner {
     }
 
     /**
-     * The workload with the senders' sockets sampled and the links' statistics read before and after. The link's
-     * schedule starts with it: traces and steps are timed from the workload's start, calibration untouched.
+     * The workload with the senders' sockets sampled and the links' statistics read after it. The links' workload
+     * starts with it: traces and steps are timed from its start, the loss and jitter streams are reseeded there
+     * (plain and split of one repetition see the same loss positions, whatever calibration drew), and the
+     * statistics count from there.
      */
     private static WorkloadOutput runWorkload(Point point, SatelliteTopology topology, Path dir,
                                               Map<String, List<String>> commands) {
         Scenario.Workload workload = point.scenario().workload();
         int iperfPort = Iperf3.nextPort();
-        Optional<LinkStats> satelliteBefore = topology.satelliteLink().stats();
-        Optional<LinkStats> terrestrialBefore = topology.terrestrialLink().stats();
         List<SocketRecord> sockets;
         List<String> problems;
         Iperf3.Result bulkResult = null;
@@ -130,6 +128,7 @@ final class PointRunner {
         double launchOffset;
         try (SocketSampler sampler = SocketSampler.start(topology.topology().hosts(), Set.of(iperfPort, FLOW_PORT))) {
             scheduleStart = topology.satelliteLink().startSchedule();
+            topology.terrestrialLink().startSchedule();
             launchOffset = (System.nanoTime() - scheduleStart) / 1e9;
             CompletableFuture<Iperf3.Result> bulk = workload.bulk() == null ? null : CompletableFuture.supplyAsync(() ->
                     Iperf3.run(topology.client(), topology.server(), topology.serverAddress(), iperfPort,
@@ -158,7 +157,7 @@ final class PointRunner {
             problems = sampler.problems();
         }
         return new WorkloadOutput(bulkResult, flows, topology.clientAddress(), topology.serverAddress(), FLOW_PORT,
-                sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(), satelliteBefore,
-                topology.satelliteLink().stats(), terrestrialBefore, topology.terrestrialLink().stats());
+                sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(),
+                topology.satelliteLink().stats(), topology.terrestrialLink().backend(), topology.terrestrialLink().stats());
     }
 }

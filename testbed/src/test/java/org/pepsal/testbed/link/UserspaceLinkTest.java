@@ -31,6 +31,26 @@ class UserspaceLinkTest {
         }
     }
 
+    @Test
+    void calibrationTakesThePathsOwnLatencyOffTheDelaysAndThenMeasuresTheConfiguredRtt() {
+        LinkSpec spec = LinkSpec.symmetric(LinkDirection.of(20_000_000, Duration.ofMillis(300)));
+        try (TwoHosts hosts = new TwoHosts(spec)) {
+            Calibration.Report report = Calibration.run(hosts.link, Calibration.Tolerances.DEFAULT,
+                    new Calibration.Effort(100, 2, 2000));
+            Calibration.Check path = check(report, Calibration.PATH);
+            Calibration.Check rtt = check(report, "rtt");
+            // Wake-ups and two stacks cost something, never as much as the tolerance on a machine keeping time.
+            assertThat(path.measured()).isGreaterThan(0.01).isLessThan(1.0);
+            assertThat(rtt.configured()).isEqualTo(Calibration.expectedRttMillis(spec));
+            assertThat(rtt.passed()).as(report.table()).isTrue();
+            assertThat(report.table()).contains(String.format("%.3f ms each way", path.measured() / 2));
+        }
+    }
+
+    private static Calibration.Check check(Calibration.Report report, String quantity) {
+        return report.checks().stream().filter(c -> c.quantity().equals(quantity)).findFirst().orElseThrow();
+    }
+
     @ParameterizedTest(name = "{0} Mbit/s")
     @ValueSource(ints = {20, 100})
     void tcpReachesLineRateLessHeaders(int megabits) {
@@ -77,6 +97,28 @@ class UserspaceLinkTest {
             assertThat(result.lossRate()).isCloseTo(0.02, within(3 * Calibration.lossSigma(loss, packets)));
             assertThat(hosts.stats().aToB().tailDrops()).isZero();
         }
+    }
+
+    @Test
+    void theWorkloadsStartReseedsTheLossStreamSoTwoRunsOfOneRepetitionLoseTheSamePackets() {
+        LinkSpec spec = LinkSpec.symmetric(LinkDirection.of(100_000_000, SHORT).withLoss(new LossModel.Bernoulli(0.05)))
+                .withSeed(42);
+        List<int[]> lost = new java.util.ArrayList<>();
+        for (int calibrationPackets : new int[] {3000, 700}) {
+            try (TwoHosts hosts = new TwoHosts(spec)) {
+                // Calibration draws from the loss stream, a different amount each time.
+                LossProbe.run(hosts.a, hosts.b, hosts.bAddress(), calibrationPackets, 100, 10_000);
+                hosts.link.startSchedule();
+                LossProbe.Result workload = LossProbe.run(hosts.a, hosts.b, hosts.bAddress(), 4000, 100, 10_000);
+                LinkStats.Direction counted = hosts.stats().aToB();
+                // Counted from the workload's start: calibration's packets are not in them.
+                assertThat(counted.received()).isBetween(4000L, 4010L);
+                assertThat(counted.lossDrops()).isEqualTo(workload.lost());
+                lost.add(workload.lostNumbers());
+            }
+        }
+        assertThat(lost.get(0).length).isBetween(100, 300);
+        assertThat(lost.get(1)).containsExactly(lost.get(0));
     }
 
     @Test

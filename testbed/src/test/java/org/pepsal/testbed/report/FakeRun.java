@@ -159,6 +159,6 @@ final class FakeRun {
                 0, 0, 0.05, 0.3, index % 5 == 0 ? 1.7 : 0.6, 2.5),
                 new LinkStats.Direction(500L * index, 0, 5, 0, 495L * index, 0, 0, 0.05, 0.2, 0.4, 1.1));
         return new WorkloadOutput(bulk, flows, CLIENT, SERVER, 8080, sockets, List.of(), 1_000_000_000L, 0.003,
-                "userspace", Optional.empty(), Optional.of(stats), Optional.empty(), Optional.of(stats));
+                "userspace", Optional.of(stats), "userspace", Optional.of(stats));
     }
 }

@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  * {@code [ringHead, deliverCursor)} done and not yet freed (only when reordering), {@code [deliverCursor,
  * shaperHead)} past the bottleneck (lost, or waiting in the delay line), {@code [shaperHead, ringTail)} in the
  * bottleneck queue.
+ *
+ * <p>The workload's start ({@link #startSchedule}) is a fresh start for everything a run compares: the loss and
+ * jitter streams are reseeded (so calibration's packets do not move the loss positions, and plain and split of
+ * one repetition see the same ones), a trace's clock and the schedule start there (Mahimahi starts a trace with
+ * the application), and the counters and the lateness histogram start from zero.
  */
 final class DirectionPump implements Runnable {
     /** The largest packet a TUN device hands over (IP's maximum); the arena always keeps this much free. */
@@ -59,6 +64,9 @@ final class DirectionPump implements Runnable {
     private final PathSettings[] settings;
     private final long[] stepAtNanos;
     private volatile long scheduleStartNanos = Long.MAX_VALUE;
+    /** The start this thread has acted on (reseeded, reset its counters for); the control thread sets the other. */
+    private long startHandled = Long.MAX_VALUE;
+    private volatile long delayCutNanos;
     private volatile boolean stopping;
     private int nextStep = 1;
     private PathSettings current;
@@ -70,7 +78,10 @@ final class DirectionPump implements Runnable {
     private long lastDeliverAt;
     private long traceOpportunity;
     private int traceBytesLeft;
-    private final SplittableRandom random;
+    private final long seed;
+    /** Loss and jitter draw from streams of their own, so a change in one (jitter on or off) leaves the other. */
+    private SplittableRandom lossRandom;
+    private SplittableRandom jitterRandom;
     private boolean badState;
 
     final Counters counters = new Counters();
@@ -87,6 +98,18 @@ final class DirectionPump implements Runnable {
         long deliveredBytes;
         long writeErrors;
         long stepsApplied;
+
+        void reset() {
+            received = 0;
+            receivedBytes = 0;
+            tailDrops = 0;
+            lossDrops = 0;
+            bufferDrops = 0;
+            delivered = 0;
+            deliveredBytes = 0;
+            writeErrors = 0;
+            stepsApplied = 0;
+        }
     }
 
     /**
@@ -103,7 +126,8 @@ final class DirectionPump implements Runnable {
         this.settings = settings;
         this.stepAtNanos = stepAtNanos;
         this.current = settings[0];
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
+        reseed();
         arenaSize = Math.max(arenaBytes, 4L * MAX_PACKET);
         arena = Memory.allocateDirect(Native.RUNTIME, arenaSize, false);
         arenaAddress = arena.address();
@@ -130,9 +154,20 @@ final class DirectionPump implements Runnable {
         return name;
     }
 
-    /** Starts the schedule's clock; the caller then wakes this pump (see {@link LinkEmulator}). */
+    /**
+     * Starts the schedule's clock, and with it the workload: the pump reseeds its streams and resets its counters
+     * when it next wakes, which the caller makes happen at once (see {@link LinkEmulator}).
+     */
     void startSchedule(long nowNanos) {
         scheduleStartNanos = nowNanos;
+    }
+
+    /**
+     * Takes {@code nanos} off every packet's delay and jitter from now on, never going below none: to make up
+     * for the fixed latency of the path outside the delay line, or (with {@link Long#MAX_VALUE}) to measure it.
+     */
+    void cutDelay(long nanos) {
+        delayCutNanos = nanos;
     }
 
     void stop() {
@@ -158,6 +193,9 @@ final class DirectionPump implements Runnable {
 
     private void applyDueSteps(long now) {
         long start = scheduleStartNanos;
+        if (start != startHandled) {
+            startWorkload(start);
+        }
         while (nextStep < settings.length && start != Long.MAX_VALUE && now >= start + stepAtNanos[nextStep]) {
             current = settings[nextStep];
             settingsSince = start + stepAtNanos[nextStep];
@@ -166,6 +204,23 @@ final class DirectionPump implements Runnable {
             nextStep++;
             counters.stepsApplied++;
         }
+    }
+
+    private void startWorkload(long start) {
+        startHandled = start;
+        reseed();
+        settingsSince = start;
+        traceOpportunity = 0;
+        traceBytesLeft = 0;
+        counters.reset();
+        lateness.reset();
+    }
+
+    private void reseed() {
+        SplittableRandom root = new SplittableRandom(seed);
+        lossRandom = root.split();
+        jitterRandom = root.split();
+        badState = false;
     }
 
     private void readArrivals(long now) {
@@ -250,7 +305,7 @@ final class DirectionPump implements Runnable {
             if (lost()) {
                 deliverAt[slot] = LOST;
             } else {
-                long due = departure[slot] + current.delayNanos + jitter();
+                long due = departure[slot] + Math.max(0, current.delayNanos + jitter() - delayCutNanos);
                 if (!current.reordering) {
                     due = Math.max(due, lastDeliverAt);
                     lastDeliverAt = due;
@@ -308,11 +363,11 @@ final class DirectionPump implements Runnable {
     private boolean lost() {
         PathSettings s = current;
         if (s.bernoulli) {
-            return random.nextDouble() < s.lossProbability;
+            return lossRandom.nextDouble() < s.lossProbability;
         }
         if (s.gilbertElliott) {
-            boolean lost = random.nextDouble() < (badState ? s.lossInBad : s.lossInGood);
-            badState = badState ? random.nextDouble() >= s.badToGood : random.nextDouble() < s.goodToBad;
+            boolean lost = lossRandom.nextDouble() < (badState ? s.lossInBad : s.lossInGood);
+            badState = badState ? lossRandom.nextDouble() >= s.badToGood : lossRandom.nextDouble() < s.goodToBad;
             return lost;
         }
         return false;
@@ -320,7 +375,7 @@ final class DirectionPump implements Runnable {
 
     private long jitter() {
         long range = current.jitterNanos;
-        return range == 0 ? 0 : random.nextLong(-range, range + 1);
+        return range == 0 ? 0 : jitterRandom.nextLong(-range, range + 1);
     }
 
     private void deliverDue(long now) {

@@ -82,6 +82,12 @@ public final class EmulatorProcess implements AutoCloseable {
         return Long.parseLong(expectReply("started"));
     }
 
+    /** Takes {@code nanos} off every delay from now on, never below none; {@link Long#MAX_VALUE}: no delay. */
+    public void cutDelay(long nanos) {
+        commands.println("cut " + (nanos == Long.MAX_VALUE ? "max" : Long.toString(nanos)));
+        expectReply("cut");
+    }
+
     public LinkStats stats() {
         commands.println("stats");
         return LinkJson.read(expectReply("stats"), LinkStats.class);

@@ -1,9 +1,11 @@
 package org.pepsal.testbed.link.emulator;
 
+import java.util.Arrays;
+
 /**
  * How late packets left the emulator against their computed deadline, in microsecond buckets up to
  * {@value #RANGE_MICROS} µs (later ones share the last bucket). Recording allocates nothing; it is written by
- * one pump thread and read, approximately, by the control thread.
+ * one pump thread (which also resets it when the workload starts) and read, approximately, by the control thread.
  */
 final class LatenessHistogram {
     static final int RANGE_MICROS = 100_000;
@@ -18,6 +20,12 @@ final class LatenessHistogram {
         if (latenessNanos > maxNanos) {
             maxNanos = latenessNanos;
         }
+    }
+
+    void reset() {
+        Arrays.fill(counts, 0);
+        total = 0;
+        maxNanos = 0;
     }
 
     long total() {

@@ -25,10 +25,13 @@ import java.util.concurrent.Callable;
  * {@link DirectionPump} per direction.
  *
  * <p>Protocol on stdin/stdout, one line each: the parent writes the {@link LinkSpec} as JSON; the emulator
- * answers {@code ready} once both devices are in place. Then {@code start} starts the schedule's clock
- * (answer: {@code started <System.nanoTime()>}, comparable across processes since both use
- * CLOCK_MONOTONIC), {@code stats} answers {@code stats <LinkStats JSON>}, and {@code stop} or the end of
- * stdin — the parent died — ends the process.
+ * answers {@code ready} once both devices are in place. Then {@code start} starts the workload: the schedule's
+ * and a trace's clock, fresh loss and jitter streams, counters from zero (answer: {@code started
+ * <System.nanoTime()>}, comparable across processes since both use CLOCK_MONOTONIC); {@code cut <nanos>} takes
+ * that much off every delay from then on, never below none ({@code cut max}: no delay at all, to measure the path
+ * itself; answer: {@code cut <nanos>}); {@code stats} answers {@code stats <LinkStats JSON>}, counted since the
+ * workload's start (since the emulator's before it); and {@code stop} or the end of stdin — the parent died —
+ * ends the process.
  */
 @Command(name = "link-emulator", mixinStandardHelpOptions = true,
         description = "Emulates one link between two network namespaces over TUN devices.")
@@ -80,6 +83,18 @@ public final class LinkEmulator implements Callable<Integer> {
             out.println("ready");
             Pointer wakeByte = Memory.allocateDirect(Native.RUNTIME, 1, true);
             for (String command = in.readLine(); command != null && !command.equals("stop"); command = in.readLine()) {
+                if (command.startsWith("cut ")) {
+                    String amount = command.substring(4).strip();
+                    try {
+                        long nanos = amount.equals("max") ? Long.MAX_VALUE : Long.parseLong(amount);
+                        aToB.cutDelay(nanos);
+                        bToA.cutDelay(nanos);
+                        out.println("cut " + nanos);
+                    } catch (NumberFormatException e) {
+                        out.println("error not a nanosecond count: " + amount);
+                    }
+                    continue;
+                }
                 switch (command) {
                     case "start" -> {
                         long now = System.nanoTime();
