@@ -1,20 +1,14 @@
 package org.pepsal.testbed.splitter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pepsal.testbed.NeedsRoot;
-import org.pepsal.testbed.topology.GatewayTopology;
 import org.pepsal.testbed.topology.PepProcess;
 import org.pepsal.testbed.topology.Shell;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -32,43 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The proxy process under limits and signals: connection cap, descriptor exhaustion, collector, logs, SIGTERM. */
 @NeedsRoot
-class ProxyLifecycleTest {
-    private static final int ECHO_PORT = 7100;
-    private static GatewayTopology net;
-    private static ServerSocketChannel echoListener;
-    private static final ExecutorService threads = Executors.newCachedThreadPool();
-    @TempDir
-    Path work;
-    private PepProcess pep;
-
-    @BeforeAll
-    static void build() {
-        net = GatewayTopology.build(true);
-        echoListener = Net.listen(net.server(), net.serverEnd().ipv4(), ECHO_PORT);
-        Net.serveEcho(echoListener, threads);
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        threads.shutdownNow();
-        if (echoListener != null) {
-            echoListener.close();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void stopProxy(org.junit.jupiter.api.TestInfo test) throws IOException {
-        if (pep != null) {
-            pep.stop();
-            // Kept for diagnosis: target/proxy-logs/<test>.log
-            Path logs = Path.of("target", "proxy-logs");
-            Files.createDirectories(logs);
-            Files.writeString(logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), pep.log());
-        }
-    }
+class ProxyLifecycleTest extends EchoGatewayFixture {
 
     private static SocketChannel connectToEcho() {
         return Net.connect(net.client(), net.serverEnd().ipv4(), ECHO_PORT);
