@@ -131,6 +131,11 @@ public final class RulesCommand implements Runnable {
                 description = "The satellite link's rate (20Mbit/s), as the proxy's option of the same name.")
         Long satelliteRate;
 
+        @Option(names = "--satellite-receive-rate", paramLabel = "RATE", converter = SatelliteOptions.RateConverter.class,
+                description = "The rate this host receives at over the satellite (default: --satellite-rate); the "
+                        + "routes' initrwnd is its BDP. At a terminal: the forward link.")
+        Long satelliteReceiveRate;
+
         @Option(names = "--satellite-rtt", paramLabel = "DURATION", converter = SatelliteOptions.DurationConverter.class,
                 description = "The round-trip time over the satellite (default 600ms).")
         Duration satelliteRtt;
@@ -153,8 +158,9 @@ public final class RulesCommand implements Runnable {
         /** The link's windows, or null when no link was stated; half a link is an error naming what is missing. */
         LinkWindows windows() {
             if (satelliteInterface == null && satelliteRate == null) {
-                if (satelliteRtt != null) {
-                    throw new IllegalArgumentException("--satellite-rtt needs --satellite-rate and --satellite-iface");
+                if (satelliteRtt != null || satelliteReceiveRate != null) {
+                    throw new IllegalArgumentException((satelliteRtt != null ? "--satellite-rtt"
+                            : "--satellite-receive-rate") + " needs --satellite-rate and --satellite-iface");
                 }
                 return null;
             }
@@ -163,8 +169,10 @@ public final class RulesCommand implements Runnable {
                         : "--satellite-rate needs --satellite-iface") + " (the routes through the satellite interface "
                         + "get the link's initial windows)");
             }
-            return new LinkWindows(satelliteInterface, SatelliteLink.initialWindowSegments(satelliteRate,
-                    satelliteRtt != null ? satelliteRtt : SatelliteLink.GEO_RTT));
+            Duration rtt = satelliteRtt != null ? satelliteRtt : SatelliteLink.GEO_RTT;
+            return new LinkWindows(satelliteInterface, SatelliteLink.initialWindowSegments(satelliteRate, rtt),
+                    SatelliteLink.initialWindowSegments(satelliteReceiveRate != null ? satelliteReceiveRate
+                            : satelliteRate, rtt));
         }
     }
 

@@ -33,6 +33,12 @@ final class SatelliteOptions {
                     + "receive buffers of " + SatelliteLink.RECEIVE_BUFFER_BDPS + " BDPs. Needs --satellite-side.")
     Long rateBitsPerSecond;
 
+    @Option(names = "--satellite-receive-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "The satellite link's rate in the direction this proxy receives over it (default: "
+                    + "--satellite-rate). At a terminal this is the forward link, often several times the return link "
+                    + "it sends over: receive buffers are sized from it.")
+    Long receiveRateBitsPerSecond;
+
     @Option(names = "--satellite-rtt", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "The round-trip time over the satellite (default 600ms, GEO); with --satellite-rate.")
     Duration rtt;
@@ -83,16 +89,20 @@ final class SatelliteOptions {
                 throw new IllegalArgumentException(needsSide + " needs --satellite-side client|server (which of the "
                         + "proxy's legs crosses the satellite)");
             }
-            if (rtt != null) {
-                throw new IllegalArgumentException("--satellite-rtt needs --satellite-rate");
+            if (rtt != null || receiveRateBitsPerSecond != null) {
+                throw new IllegalArgumentException((rtt != null ? "--satellite-rtt" : "--satellite-receive-rate")
+                        + " needs --satellite-rate");
             }
             return new Legs(options(client, noDelay, quickAck), options(server, noDelay, quickAck), null);
         }
-        if (rtt != null && rateBitsPerSecond == null) {
-            throw new IllegalArgumentException("--satellite-rtt needs --satellite-rate");
+        if ((rtt != null || receiveRateBitsPerSecond != null) && rateBitsPerSecond == null) {
+            throw new IllegalArgumentException((rtt != null ? "--satellite-rtt" : "--satellite-receive-rate")
+                    + " needs --satellite-rate");
         }
         SatelliteLink link = rateBitsPerSecond == null ? null
-                : new SatelliteLink(rateBitsPerSecond, rtt != null ? rtt : SatelliteLink.GEO_RTT, side);
+                : new SatelliteLink(rateBitsPerSecond,
+                        receiveRateBitsPerSecond != null ? receiveRateBitsPerSecond : rateBitsPerSecond,
+                        rtt != null ? rtt : SatelliteLink.GEO_RTT, side);
         String satelliteName = side.word();
         String groundName = side == LinkSide.CLIENT ? "server" : "client";
         Given satelliteLeg = merge(satellite, "satellite", side == LinkSide.CLIENT ? client : server, satelliteName);

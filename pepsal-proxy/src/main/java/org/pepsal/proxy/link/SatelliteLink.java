@@ -3,14 +3,17 @@ package org.pepsal.proxy.link;
 import java.time.Duration;
 
 /**
- * The satellite link as the operator states it: its rate, its round-trip time, and which leg of the proxy crosses
- * it. From it follow the window a connection needs to fill the link from its first round trip (the
- * bandwidth-delay product) and the rate the proxy's satellite-side senders may pace at together.
+ * The satellite link as the operator states it: its rate each way, its round-trip time, and which leg of the proxy
+ * crosses it. From it follow the windows a connection needs to fill the link from its first round trip (the
+ * bandwidth-delay product of each direction) and the rate the proxy's satellite-side senders may pace at together.
+ * The two directions differ on most satellite links (a terminal sends over a return link a fraction of the forward
+ * link it receives over), and a window sized from the wrong one starves the other.
  *
- * @param rateBitsPerSecond the bottleneck rate in the direction the proxy sends over the satellite
- * @param rtt               the path's round-trip time over the satellite (600 ms for GEO)
+ * @param rateBitsPerSecond        the bottleneck rate in the direction the proxy sends over the satellite
+ * @param receiveRateBitsPerSecond the bottleneck rate in the direction the proxy receives over the satellite
+ * @param rtt                      the path's round-trip time over the satellite (600 ms for GEO)
  */
-public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side) {
+public record SatelliteLink(long rateBitsPerSecond, long receiveRateBitsPerSecond, Duration rtt, LinkSide side) {
     /** GEO: 2 × 35 786 km up and down, twice, plus processing. */
     public static final Duration GEO_RTT = Duration.ofMillis(600);
     /** The segment size windows are counted in: a 1500-byte Ethernet MTU less IPv4 and TCP with timestamps. */
@@ -25,9 +28,18 @@ public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side)
     /** Receive buffer per satellite-side socket at a terminal, in BDPs: a window of one BDP with room for loss recovery. */
     public static final int RECEIVE_BUFFER_BDPS = 3;
 
+    /** A link of one rate both ways. */
+    public SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side) {
+        this(rateBitsPerSecond, rateBitsPerSecond, rtt, side);
+    }
+
     public SatelliteLink {
         if (rateBitsPerSecond <= 0) {
             throw new IllegalArgumentException("the satellite link's rate must be positive, not " + rateBitsPerSecond);
+        }
+        if (receiveRateBitsPerSecond <= 0) {
+            throw new IllegalArgumentException("the satellite link's receive rate must be positive, not "
+                    + receiveRateBitsPerSecond);
         }
         if (rtt == null || rtt.isNegative() || rtt.isZero()) {
             throw new IllegalArgumentException("the satellite link's round-trip time must be positive, not " + rtt);
@@ -37,21 +49,34 @@ public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side)
         }
     }
 
-    /** Bytes in flight that fill the link for one round trip. */
+    /** Bytes in flight that fill the link for one round trip in the direction the proxy sends. */
     public long bdpBytes() {
-        return Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
+        return bdp(rateBitsPerSecond, rtt);
     }
 
-    /** The initial congestion and receive window for routes over the satellite: the BDP in segments, capped. */
+    /** Bytes in flight that fill the link for one round trip in the direction the proxy receives. */
+    public long receiveBdpBytes() {
+        return bdp(receiveRateBitsPerSecond, rtt);
+    }
+
+    /** The initial congestion window for routes over the satellite: the sending BDP in segments, capped. */
     public int initialWindowSegments() {
         return initialWindowSegments(rateBitsPerSecond, rtt);
     }
 
+    /** The initial receive window for routes over the satellite: the receiving BDP in segments, capped. */
+    public int initialReceiveWindowSegments() {
+        return initialWindowSegments(receiveRateBitsPerSecond, rtt);
+    }
+
     /** The same for a rate and RTT alone, as {@code rules install} needs it (the routes have no side). */
     public static int initialWindowSegments(long rateBitsPerSecond, Duration rtt) {
-        long bdp = Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
-        long segments = (bdp + MSS - 1) / MSS;
+        long segments = (bdp(rateBitsPerSecond, rtt) + MSS - 1) / MSS;
         return (int) Math.max(10, Math.min(MAX_INITIAL_WINDOW_SEGMENTS, segments));
+    }
+
+    private static long bdp(long rateBitsPerSecond, Duration rtt) {
+        return Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
     }
 
     /** Bytes per second all satellite-side senders may pace at together. */
@@ -59,14 +84,16 @@ public record SatelliteLink(long rateBitsPerSecond, Duration rtt, LinkSide side)
         return PACING_HEADROOM * rateBitsPerSecond / 8.0;
     }
 
-    /** The receive buffer of a satellite-side socket that receives (a terminal's): a few BDPs, within int. */
+    /** The receive buffer of a satellite-side socket that receives (a terminal's): a few receiving BDPs, within int. */
     public int receiveBufferBytes() {
-        return (int) Math.min(Integer.MAX_VALUE / 2, RECEIVE_BUFFER_BDPS * bdpBytes());
+        return (int) Math.min(Integer.MAX_VALUE / 2, RECEIVE_BUFFER_BDPS * receiveBdpBytes());
     }
 
     @Override
     public String toString() {
-        return String.format("%s bit/s, RTT %d ms, satellite on the %s leg (BDP %d B, initial window %d segments)",
-                rateBitsPerSecond, rtt.toMillis(), side.word(), bdpBytes(), initialWindowSegments());
+        return String.format("sending %s bit/s, receiving %s bit/s, RTT %d ms, satellite on the %s leg (BDP %d B "
+                        + "sending, %d B receiving; initial windows %d segments sending, %d receiving)",
+                rateBitsPerSecond, receiveRateBitsPerSecond, rtt.toMillis(), side.word(), bdpBytes(),
+                receiveBdpBytes(), initialWindowSegments(), initialReceiveWindowSegments());
     }
 }

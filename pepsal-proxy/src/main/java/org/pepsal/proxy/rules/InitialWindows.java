@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The link-aware start: an initial congestion and receive window of about the satellite link's bandwidth-delay
- * product on every route through the satellite interface ({@code ip route change ROUTE initcwnd N initrwnd N}).
+ * product (each of its own direction) on every route through the satellite interface
+ * ({@code ip route change ROUTE initcwnd N initrwnd M}).
  * The kernel applies a route's initcwnd to connections the host accepts as well as those it opens, so both the
  * gateway's senders and a terminal's receivers start with a window that fills the link in the first round trip;
  * the proxy's pacing keeps such a window from becoming a burst. A route is always rewritten from what the kernel
@@ -31,8 +32,8 @@ public final class InitialWindows {
                 route.device());
     }
 
-    /** The routes of {@code listing} (the output of {@link #list}) to give {@code segments}, with the windows they had. */
-    public static List<RouteWindow> plan(String listing, IpFamily family, String device, int segments) {
+    /** The routes of {@code listing} (the output of {@link #list}) to give these windows, with the windows they had. */
+    public static List<RouteWindow> plan(String listing, IpFamily family, String device, int initcwnd, int initrwnd) {
         List<RouteWindow> routes = new ArrayList<>();
         for (String line : listing.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
             String[] words = line.split("\\s+");
@@ -40,14 +41,14 @@ public final class InitialWindows {
                 continue; // a typed route (unreachable, multicast ...): nothing is sent along it
             }
             routes.add(new RouteWindow(family == IpFamily.IPV6 ? 6 : 4, device, words[0], window(words, "initcwnd"),
-                    window(words, "initrwnd"), segments));
+                    window(words, "initrwnd"), initcwnd, initrwnd));
         }
         return routes;
     }
 
     /** The command that gives the route as the kernel lists it now ({@code current}) the link's windows. */
     public static Command apply(RouteWindow route, String current) {
-        return change(route, current, route.segments(), route.segments());
+        return change(route, current, route.initcwnd(), route.initrwnd());
     }
 
     /** The command that gives the route back the windows it had before install. */
@@ -60,7 +61,7 @@ public final class InitialWindows {
         String[] words = current.strip().split("\\s+");
         Integer cwnd = window(words, "initcwnd");
         Integer rwnd = window(words, "initrwnd");
-        return cwnd != null && cwnd == route.segments() && rwnd != null && rwnd == route.segments();
+        return cwnd != null && cwnd == route.initcwnd() && rwnd != null && rwnd == route.initrwnd();
     }
 
     private static Command change(RouteWindow route, String current, Integer initcwnd, Integer initrwnd) {

@@ -8,15 +8,16 @@ package org.pepsal.proxy.rules;
  * @param destination    the route's destination as {@code ip route show} prints it ({@code default}, a prefix)
  * @param initcwndBefore the route's initcwnd before install, or null when it had none (the kernel's 10 segments)
  * @param initrwndBefore likewise initrwnd
- * @param segments       the initcwnd and initrwnd install set
+ * @param initcwnd       the initcwnd install set
+ * @param initrwnd       the initrwnd install set
  */
 public record RouteWindow(int family, String device, String destination, Integer initcwndBefore,
-                          Integer initrwndBefore, int segments) {
+                          Integer initrwndBefore, int initcwnd, int initrwnd) {
     IpFamily ipFamily() {
         return family == 6 ? IpFamily.IPV6 : IpFamily.IPV4;
     }
 
     String describe() {
-        return "IPv" + family + " route " + destination + " dev " + device + ": initcwnd/initrwnd " + segments;
+        return "IPv" + family + " route " + destination + " dev " + device + ": initcwnd " + initcwnd + " initrwnd " + initrwnd;
     }
 }

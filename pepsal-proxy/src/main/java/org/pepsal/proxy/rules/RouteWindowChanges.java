@@ -31,10 +31,11 @@ final class RouteWindowChanges {
                         + listing.message() + "; nothing was installed");
             }
             for (RouteWindow route : InitialWindows.plan(listing.stdout(), family, windows.device(),
-                    windows.segments())) {
+                    windows.initcwnd(), windows.initrwnd())) {
                 RouteWindow earlier = recorded.stream().filter(r -> sameRoute(r, route)).findFirst().orElse(null);
                 planned.add(earlier == null ? route : new RouteWindow(route.family(), route.device(),
-                        route.destination(), earlier.initcwndBefore(), earlier.initrwndBefore(), route.segments()));
+                        route.destination(), earlier.initcwndBefore(), earlier.initrwndBefore(), route.initcwnd(),
+                        route.initrwnd()));
             }
         }
         if (planned.stream().noneMatch(r -> r.family() == 4)) {
@@ -87,7 +88,7 @@ final class RouteWindowChanges {
             Command change = InitialWindows.restore(route, current);
             CommandRunner.Result result = runner.run(change);
             if (result.ok()) {
-                out.println("restored " + route.describe().replaceFirst(": initcwnd/initrwnd \\d+$", "")
+                out.println("restored " + route.describe().replaceFirst(": initcwnd \\d+ initrwnd \\d+$", "")
                         + windowsBefore(route).replace(" (was", " to").replace(")", ""));
             } else {
                 failures.add(change.toShell() + " → " + result.message());

@@ -90,7 +90,7 @@ final class RuleInstaller extends RuleOperation {
                     : "roll-back incomplete, run `pepsal rules remove`:\n  " + String.join("\n  ", failures)));
         }
         out.println("installed (" + RuleState.of(backend, rules, before, set, null, null).describe()
-                + (windows == null ? "" : ", initial windows " + windows.segments() + " segments on "
+                + (windows == null ? "" : ", initial windows initcwnd " + windows.initcwnd() + " initrwnd " + windows.initrwnd() + " on "
                         + planned.size() + " route(s) through " + windows.device()) + "); state in " + stateFile);
     }
 

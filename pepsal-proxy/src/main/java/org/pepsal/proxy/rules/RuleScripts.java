@@ -30,7 +30,7 @@ public final class RuleScripts {
         for (IpFamily family : rules.families()) {
             lines.add("# for each ROUTE that `" + InitialWindows.list(family, windows.device()).toShell() + "` prints:");
             lines.add("ip " + family.ipFlag + " route change ROUTE dev " + windows.device() + " initcwnd "
-                    + windows.segments() + " initrwnd " + windows.segments());
+                    + windows.initcwnd() + " initrwnd " + windows.initrwnd());
         }
         return lines;
     }

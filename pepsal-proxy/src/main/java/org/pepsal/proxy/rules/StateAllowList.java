@@ -72,7 +72,7 @@ final class StateAllowList {
             problems.add(what + ": family " + route.family() + " is not one install covers");
         }
         try {
-            new LinkWindows(route.device(), route.segments());
+            new LinkWindows(route.device(), route.initcwnd(), route.initrwnd());
         } catch (IllegalArgumentException e) {
             problems.add(what + ": " + e.getMessage());
         }

@@ -70,6 +70,18 @@ class SatelliteOptionsTest {
     }
 
     @Test
+    void aTerminalOnAnAsymmetricLinkSizesItsReceiveBufferFromTheForwardLink() {
+        ProxySettings terminal = parse("--satellite-side", "server", "--satellite-rate", "5Mbit/s",
+                "--satellite-receive-rate", "20Mbit/s");
+        assertThat(terminal.satelliteLink().rateBitsPerSecond()).isEqualTo(5_000_000);
+        assertThat(terminal.satelliteLink().receiveRateBitsPerSecond()).isEqualTo(20_000_000);
+        // Three BDPs of the 20 Mbit/s forward link at 600 ms, not of the 5 Mbit/s return link it sends over.
+        assertThat(terminal.serverLeg().receiveBuffer()).isEqualTo(4_500_000);
+        assertThat(parse("--satellite-side", "server", "--satellite-rate", "5Mbit/s").satelliteLink()
+                .receiveRateBitsPerSecond()).isEqualTo(5_000_000);
+    }
+
+    @Test
     void oneLegNamedBothWaysIsAnErrorNamingBothOptions() {
         assertThatThrownBy(() -> parse("--satellite-side", "client", "--satellite-cc", "bbr", "--client-cc", "cubic"))
                 .hasMessageContaining("--satellite-cc and --client-cc set the same leg (with --satellite-side client)");

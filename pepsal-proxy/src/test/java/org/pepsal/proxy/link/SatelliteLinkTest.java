@@ -20,6 +20,17 @@ class SatelliteLinkTest {
     }
 
     @Test
+    void aTerminalSizesWhatItReceivesFromTheForwardLinkAndWhatItSendsFromTheReturnLink() {
+        SatelliteLink terminal = new SatelliteLink(5_000_000, 20_000_000, Duration.ofMillis(600), LinkSide.SERVER);
+        assertThat(terminal.bdpBytes()).isEqualTo(375_000);
+        assertThat(terminal.receiveBdpBytes()).isEqualTo(1_500_000);
+        assertThat(terminal.initialWindowSegments()).isEqualTo(259);
+        assertThat(terminal.initialReceiveWindowSegments()).isEqualTo(1036);
+        assertThat(terminal.receiveBufferBytes()).isEqualTo(4_500_000);
+        assertThat(terminal.pacingCapacityBytesPerSecond()).isEqualTo(0.98 * 625_000);
+    }
+
+    @Test
     void initialWindowsAreCappedAndNeverBelowTheKernelDefault() {
         assertThat(new SatelliteLink(10_000_000_000L, Duration.ofMillis(600), LinkSide.CLIENT).initialWindowSegments())
                 .isEqualTo(SatelliteLink.MAX_INITIAL_WINDOW_SEGMENTS);

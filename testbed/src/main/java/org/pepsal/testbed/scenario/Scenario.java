@@ -83,18 +83,24 @@ public record Scenario(String name, String description, String question, Topolog
     public record PepSettings(LegSettings satelliteLeg, LegSettings groundLeg, boolean splice, List<String> options,
                               boolean linkAware) {
         /**
-         * The proxy's link options at one site: the side its satellite leg is on, the rate it sends at over the
-         * satellite (the forward link at the gateway, the return link at a terminal) and the base RTT; empty when
-         * the PEP is not told the link or the link has no rate limit.
+         * The proxy's link options at one site: the side its satellite leg is on, the rates it sends and receives
+         * at over the satellite (at the gateway it sends over the forward link, at a terminal over the return link,
+         * and receives over the other) and the base RTT; empty when the PEP is not told the link or the link has no
+         * rate limit.
          */
         public List<String> linkArguments(boolean atGateway, LinkSpec link) {
             LinkDirection sending = atGateway ? link.aToB() : link.bToA();
+            LinkDirection receiving = atGateway ? link.bToA() : link.aToB();
             if (!linkAware || sending.rateBitsPerSecond() == LinkDirection.UNLIMITED_RATE) {
                 return List.of();
             }
-            return List.of("--satellite-side", atGateway ? "client" : "server",
-                    "--satellite-rate", sending.rateBitsPerSecond() + "bit/s",
-                    "--satellite-rtt", link.baseRtt().toNanos() / 1000 + "us");
+            List<String> arguments = new ArrayList<>(List.of("--satellite-side", atGateway ? "client" : "server",
+                    "--satellite-rate", sending.rateBitsPerSecond() + "bit/s"));
+            if (receiving.rateBitsPerSecond() != LinkDirection.UNLIMITED_RATE) {
+                arguments.addAll(List.of("--satellite-receive-rate", receiving.rateBitsPerSecond() + "bit/s"));
+            }
+            arguments.addAll(List.of("--satellite-rtt", link.baseRtt().toNanos() / 1000 + "us"));
+            return List.copyOf(arguments);
         }
 
         /**

@@ -70,15 +70,19 @@ public final class PepProcess {
 
     /**
      * What {@code pepsal rules install --satellite-iface DEVICE --satellite-rate ...} adds for the link-aware start:
-     * the initial windows of the link's BDP (in the direction this site sends) on every route through
-     * {@code device}, made with the proxy's own code. They go with the host's namespace.
+     * an initial congestion window of the BDP in the direction this site sends and an initial receive window of the
+     * BDP in the direction it receives, on every route through {@code device}, made with the proxy's own code. They
+     * go with the host's namespace.
      */
     public static void startNearTheBdp(Host host, String device, LinkSpec link, boolean atGateway) {
         LinkDirection sending = atGateway ? link.aToB() : link.bToA();
-        int segments = SatelliteLink.initialWindowSegments(sending.rateBitsPerSecond(), link.baseRtt());
+        LinkDirection receiving = atGateway ? link.bToA() : link.aToB();
+        int initcwnd = SatelliteLink.initialWindowSegments(sending.rateBitsPerSecond(), link.baseRtt());
+        int initrwnd = receiving.rateBitsPerSecond() == LinkDirection.UNLIMITED_RATE ? initcwnd
+                : SatelliteLink.initialWindowSegments(receiving.rateBitsPerSecond(), link.baseRtt());
         for (IpFamily family : IpFamily.values()) {
             String listing = host.exec(InitialWindows.list(family, device).argv().toArray(String[]::new));
-            for (RouteWindow route : InitialWindows.plan(listing, family, device, segments)) {
+            for (RouteWindow route : InitialWindows.plan(listing, family, device, initcwnd, initrwnd)) {
                 String current = host.exec("ip", family == IpFamily.IPV6 ? "-6" : "-4", "route", "show", "exact",
                         route.destination(), "dev", device).strip();
                 host.exec(InitialWindows.apply(route, current).argv().toArray(String[]::new));

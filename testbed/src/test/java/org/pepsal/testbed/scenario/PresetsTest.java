@@ -46,10 +46,10 @@ class PresetsTest {
         assertThat(flows.variants()).hasSize(4);
         assertThat(flows.scenario().pep().linkArguments(true, flows.scenario().link()))
                 .containsExactly("--satellite-side", "client", "--satellite-rate", "20000000bit/s",
-                        "--satellite-rtt", "600000us");
+                        "--satellite-receive-rate", "5000000bit/s", "--satellite-rtt", "600000us");
         assertThat(flows.scenario().pep().linkArguments(false, flows.scenario().link()))
                 .containsExactly("--satellite-side", "server", "--satellite-rate", "5000000bit/s",
-                        "--satellite-rtt", "600000us");
+                        "--satellite-receive-rate", "20000000bit/s", "--satellite-rtt", "600000us");
 
         Scenario eight = ScenarioLoader.load(Presets.resolve("geo-8flows-linkaware")).scenario();
         assertThat(eight.workload().bulk().streams()).isEqualTo(8);
