@@ -24,6 +24,14 @@ public record Legs(List<Leg> legs) {
 
     /** One TCP connection of the path: its name and the host roles at its two ends (towards the client first). */
     public record Leg(String name, String clientSide, String serverSide) {
+        public boolean crosses(String link) {
+            return Legs.crosses(name, link);
+        }
+    }
+
+    /** Whether a leg of this name crosses the link {@code link} ({@link #SATELLITE}, ...): an end-to-end leg crosses all. */
+    public static boolean crosses(String leg, String link) {
+        return leg.equals(END_TO_END) || List.of(leg.split("\\+")).contains(link);
     }
 
     /** The leg name of one direction of an emulated link: {@code satellite-link.down}. */
@@ -65,8 +73,7 @@ public record Legs(List<Leg> legs) {
 
     /** The leg that crosses the satellite link. */
     public Leg satellite() {
-        return legs.stream().filter(l -> l.name().equals(END_TO_END) || List.of(l.name().split("\\+")).contains(SATELLITE))
-                .findFirst().orElseThrow();
+        return legs.stream().filter(l -> l.crosses(SATELLITE)).findFirst().orElseThrow();
     }
 
     /** The leg whose server side is the server: where a download's first sender is, and an upload's receiver. */

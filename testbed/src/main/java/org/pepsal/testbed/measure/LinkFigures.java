@@ -38,6 +38,16 @@ public final class LinkFigures {
         return satellite.baseRtt().plus(terrestrial.baseRtt()).toNanos() / 1e9;
     }
 
+    /** The satellite link's own base RTT (its delays both ways), the RTT of a leg that ends at both its sides. */
+    public double satelliteRttSeconds() {
+        return satellite.baseRtt().toNanos() / 1e9;
+    }
+
+    /** The satellite link's rate in the data direction as the workload starts. */
+    public double dataRateBitsPerSecond() {
+        return data(satellite.aToB(), satellite.bToA()).rateBitsPerSecond();
+    }
+
     /** Goodput the satellite link allows in the data direction: rate × MSS/MTU × (1 − loss). */
     public static double capacity(LinkDirection direction) {
         return direction.rateBitsPerSecond() * (double) (direction.mtu() - TCP_IP_HEADERS) / direction.mtu()

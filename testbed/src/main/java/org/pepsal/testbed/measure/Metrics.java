@@ -16,6 +16,8 @@ public final class Metrics {
     public static final String GOODPUT_BIN = "goodput_bin";
     public static final String BYTES_DELIVERED = "bytes_delivered";
     public static final String TRANSFER_TIME = "transfer_time";
+    public static final String STREAM_GOODPUT = "stream_goodput";
+    public static final String JAIN_FAIRNESS = "jain_fairness";
     // The senders' view (TCP_INFO), per leg.
     public static final String RETRANSMITS = "retransmits";
     public static final String SEGMENTS_SENT = "segments_sent";
@@ -23,6 +25,7 @@ public final class Metrics {
     public static final String SRTT = "srtt";
     public static final String MIN_RTT = "min_rtt";
     public static final String RWND_LIMITED = "rwnd_limited";
+    public static final String RECEIVE_WINDOW_ADVERTISED = "receive_window_advertised";
     public static final String SNDBUF_LIMITED = "sndbuf_limited";
     public static final String CONGESTION_CONTROL = "congestion_control";
     public static final String CWND = "cwnd";
@@ -41,8 +44,14 @@ public final class Metrics {
     public static final String BASE_RTT = "base_rtt";
     public static final String MSS = "mss";
     public static final String PATH_CAPACITY = "path_capacity";
+    // Limits computed from the configuration, for reference beside what was measured.
+    public static final String PHYSICAL_LIMIT = "physical_limit";
+    public static final String RECEIVE_WINDOW = "receive_window";
+    public static final String RECEIVE_WINDOW_RATE = "receive_window_rate";
+    public static final String RECEIVE_WINDOW_LIMIT = "receive_window_limit";
     // The link's own health (emulator statistics during the workload).
     public static final String LINK_HEALTH = "link_health";
+    public static final String LINK_DROP_RATE = "link_drop_rate";
     // The point itself.
     public static final String POINT_STATUS = "point_status";
     public static final String POINT_START = "point_start";
@@ -79,11 +88,14 @@ public final class Metrics {
         m.put(GOODPUT_BIN, "the width of the goodput bins of timeseries.csv: at least two base RTTs and at least 1 s");
         m.put(BYTES_DELIVERED, "bytes the receiver got");
         m.put(TRANSFER_TIME, "time a fixed-size transfer took; '>' its timeout when it did not finish");
+        m.put(STREAM_GOODPUT, "one stream of a multi-stream bulk transfer: bytes its receiver got per second (iperf3's per-stream intervals; qualifier stream)");
+        m.put(JAIN_FAIRNESS, "Jain's fairness index over the streams' goodputs: (sum x)^2 / (n sum x^2), 1 when all are equal, 1/n when one took all");
         m.put(RETRANSMITS, "segments the leg's sender retransmitted (TCP_INFO total_retrans; iperf3's count without samples)");
         m.put(SEGMENTS_SENT, "data segments the leg's sender sent (TCP_INFO data_segs_out)");
         m.put(RETRANSMISSION_RATE, "retransmits / segments_sent of the leg's sender");
         m.put(SRTT, "the leg's sender's smoothed RTT, mean over its samples (in timeseries.csv: per sample)");
         m.put(MIN_RTT, "the leg's sender's minimum RTT");
+        m.put(RECEIVE_WINDOW_ADVERTISED, "the largest receive window the leg's receivers advertised, as its senders saw it (TCP_INFO snd_wnd, Linux >= 6.2)");
         m.put(RWND_LIMITED, "share of the sender's busy time limited by the receiver's window (per sample interval in timeseries.csv)");
         m.put(SNDBUF_LIMITED, "share of the sender's busy time limited by its send buffer (per sample interval in timeseries.csv)");
         m.put(CONGESTION_CONTROL, "data connections whose sender on this leg ran the congestion control named in state");
@@ -101,7 +113,12 @@ public final class Metrics {
         m.put(BASE_RTT, "the path's RTT without queueing: every link's delay both ways");
         m.put(MSS, "the TCP payload of a full segment on the satellite link (MTU less 52 B of IPv4 and TCP with timestamps)");
         m.put(PATH_CAPACITY, "the goodput the satellite link allows in the data direction: rate x MSS/MTU x (1 - loss)");
+        m.put(PHYSICAL_LIMIT, "the least time a download of flow.size can take on the link: one base RTT for the handshake, one for the request, and size x 8 / the link's rate of serialisation");
+        m.put(RECEIVE_WINDOW, "the largest receive window the client can advertise, from its effective settings (state: how it follows from them)");
+        m.put(RECEIVE_WINDOW_RATE, "the most the client's receive window lets through its leg: receive_window x 8 / the leg's base RTT");
+        m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs and size x 8 / the lesser of the link's rate and receive_window_rate");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
+        m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops) / packets it received, during the workload");
         m.put(POINT_STATUS, "state ok or failed; note gives the reason of a failure");
         m.put(POINT_START, "when the point started");
         m.put(POINT_DURATION, "how long the point took, build to teardown");

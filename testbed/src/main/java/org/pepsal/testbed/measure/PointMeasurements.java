@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Turns everything one point's workload left ({@link WorkloadOutput}) into its rows: the links as configured,
- * the bulk transfer, the flows, the senders' view per leg, and the links' health. The runner calls this once and
- * records what it returns; nothing here runs anything.
+ * the bulk transfer and how its streams shared the path, the flows, the limits the configuration sets (physical,
+ * the client's receive window), the senders' view per leg, the satellite link's drops, and the links' health. The
+ * runner calls this once and records what it returns; nothing here runs anything.
  */
 public final class PointMeasurements {
     private PointMeasurements() {
@@ -36,6 +37,13 @@ public final class PointMeasurements {
         if (!output.flows().isEmpty()) {
             measured = measured.plus(FlowMeasures.of(point, output.flows()));
         }
+        if (output.bulk() != null) {
+            // After the flows, so that results.csv's qualifier columns stay flow.size, flow.round, stream.
+            measured = measured.plus(StreamMeasures.of(point, output.bulk()));
+        }
+        List<Long> sizes = output.flows().stream().map(FlowResult::bytes).distinct().toList();
+        measured = measured.plus(Limits.of(point, links, sizes, legs.clientEnd(), download,
+                ReceiveWindow.of(output.clientTcp(), System.getProperty("os.version"))));
         Measured senders = SenderMeasures.of(point, legs, output.sockets(), connections,
                 (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart());
         measured = measured.plus(senders);
@@ -46,6 +54,7 @@ public final class PointMeasurements {
                     output.bulk().retransmits(), Metrics.COUNT).withNote("iperf3's count: no socket samples ("
                     + String.join("; ", output.samplerProblems()) + ")")), List.of()));
         }
+        measured = measured.plus(LinkDrops.of(point, Legs.SATELLITE, output.satelliteStats()));
         measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.satelliteBackend(),
                 output.satelliteStats(), scenario.health()));
         return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
@@ -97,8 +106,7 @@ public final class PointMeasurements {
         Scenario scenario = point.scenario();
         boolean pep = point.mode().runsPeps() && (host.equals("gateway") || host.equals("terminal"));
         if (pep) {
-            boolean satellite = leg.name().equals(Legs.END_TO_END) || List.of(leg.name().split("\\+")).contains(Legs.SATELLITE);
-            String own = (satellite ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
+            String own = (leg.crosses(Legs.SATELLITE) ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
             if (own != null) {
                 return own;
             }

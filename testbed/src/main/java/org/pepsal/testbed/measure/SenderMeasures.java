@@ -14,7 +14,8 @@ import java.util.function.BiFunction;
 
 /**
  * The senders' view, from their sockets' TCP_INFO as sock_diag sampled it: per leg, the retransmissions and their
- * rate, RTTs, the shares of busy time limited by the receiver's window and by the send buffer, and the congestion
+ * rate, RTTs, the largest window the leg's receivers advertised, the shares of busy time limited by the receiver's
+ * window and by the send buffer, and the congestion
  * control each sender ran; over time, the satellite-side sender of each bulk stream (cwnd, RTT, pacing and
  * delivery rates, data in flight, retransmissions, limited-by shares per sample interval). Only the workload's
  * data connections count. A sender that ran another congestion control than configured fails the point.
@@ -96,6 +97,7 @@ public final class SenderMeasures {
         double minRtt = Double.MAX_VALUE;
         double rttSum = 0;
         int rttSamples = 0;
+        long advertised = -1;
         Map<String, Integer> congestion = new TreeMap<>();
         for (Track track : tracks) {
             TcpInfo last = track.last();
@@ -113,6 +115,7 @@ public final class SenderMeasures {
                     rttSum += sample.info().rttUs() / 1e6;
                     rttSamples++;
                 }
+                advertised = Math.max(advertised, sample.info().sndWnd());
             }
             if (track.congestionControl() != null) {
                 congestion.merge(track.congestionControl(), 1, Integer::sum);
@@ -128,6 +131,9 @@ public final class SenderMeasures {
         }
         if (minRtt < Double.MAX_VALUE) {
             rows.add(Measurement.of(point, leg, Metrics.MIN_RTT, minRtt, Metrics.SECONDS));
+        }
+        if (advertised > 0) {
+            rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW_ADVERTISED, advertised, Metrics.BYTES));
         }
         if (limits && busy > 0) {
             rows.add(Measurement.of(point, leg, Metrics.RWND_LIMITED, rwnd / (double) busy, Metrics.FRACTION));

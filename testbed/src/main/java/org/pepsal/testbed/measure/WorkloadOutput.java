@@ -6,6 +6,7 @@ import org.pepsal.testbed.traffic.FlowResult;
 import org.pepsal.testbed.traffic.Iperf3;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,9 +19,15 @@ import java.util.Optional;
  * @param scheduleStart    the workload's start: the schedule's start as {@link System#nanoTime()}
  * @param bulkLaunchOffset seconds from the schedule's start to iperf3's launch
  * @param samplerProblems  why some host's sockets were not sampled (empty when all were)
+ * @param clientTcp        the client host's receive-window settings as its namespace had them
+ *                         ({@link ReceiveWindow#read})
  */
 public record WorkloadOutput(Iperf3.Result bulk, List<FlowResult> flows, String clientAddress, String serverAddress,
                              int flowPort, List<SocketRecord> sockets, List<String> samplerProblems, long scheduleStart,
                              double bulkLaunchOffset, String satelliteBackend, Optional<LinkStats> satelliteStats,
-                             String terrestrialBackend, Optional<LinkStats> terrestrialStats) {
+                             String terrestrialBackend, Optional<LinkStats> terrestrialStats,
+                             Map<String, String> clientTcp) {
+    public WorkloadOutput {
+        clientTcp = Map.copyOf(clientTcp);
+    }
 }

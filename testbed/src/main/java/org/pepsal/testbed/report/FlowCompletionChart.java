@@ -4,10 +4,12 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.util.ShapeUtils;
+import org.jfree.data.xy.XYDataItem;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
+import org.pepsal.testbed.measure.Legs;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.Metrics;
 
@@ -17,13 +19,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Flow completion time against flow size, both axes logarithmic, one chart per variant: every flow as a dot, a
  * flow that timed out or failed as an upward triangle at the time waited (its completion time is larger), and
- * each mode's median joined by a line with its exact 95 % interval where n allows one.
+ * each mode's median joined by a line with its exact 95 % interval where n allows one; dashed, the limits computed
+ * from the configuration (the physical limit, and a single PEP's client receive window's).
  */
 final class FlowCompletionChart implements Chart {
+    private static final Color WINDOW_LIMIT = new Color(0xb0, 0x30, 0x30);
+
     @Override
     public List<Figure> figures(ReportData data) {
         List<Measurement> rows = data.rows(Metrics.FLOW_COMPLETION_TIME).stream()
@@ -33,6 +39,34 @@ final class FlowCompletionChart implements Chart {
         List<Figure> figures = new ArrayList<>();
         byVariant.forEach((variant, flows) -> figures.add(figure(data, variant, flows)));
         return figures;
+    }
+
+    /**
+     * The variant's reference lines over its flow sizes: the physical limit, then (where a single PEP's points
+     * recorded it) the limit the client's receive window sets on the satellite leg.
+     */
+    private static List<XYSeries> references(ReportData data, String variant) {
+        List<XYSeries> lines = new ArrayList<>();
+        XYSeries physical = limitLine(data, variant, Metrics.PHYSICAL_LIMIT, Legs.END_TO_END, "physical limit");
+        if (physical.getItemCount() > 0) {
+            lines.add(physical);
+            XYSeries window = limitLine(data, variant, Metrics.RECEIVE_WINDOW_LIMIT, Legs.SATELLITE,
+                    "the limit the client's receive window sets (single PEP)");
+            if (window.getItemCount() > 0) {
+                lines.add(window);
+            }
+        }
+        return lines;
+    }
+
+    private static XYSeries limitLine(ReportData data, String variant, String metric, String leg, String name) {
+        Map<Double, Double> bySize = new TreeMap<>();
+        data.rows(metric).stream().filter(m -> m.variant().equals(variant) && m.leg().equals(leg)
+                        && m.parameters().containsKey(Metrics.FLOW_SIZE))
+                .forEach(m -> bySize.putIfAbsent(Double.parseDouble(m.parameters().get(Metrics.FLOW_SIZE)), m.value()));
+        XYSeries series = new XYSeries(name);
+        bySize.forEach(series::add);
+        return series;
     }
 
     private static Figure figure(ReportData data, String variant, List<Measurement> flows) {
@@ -80,6 +114,8 @@ final class FlowCompletionChart implements Chart {
                 }
             }
         }
+        List<XYSeries> references = references(data, variant);
+        references.forEach(r -> r.getItems().forEach(item -> times.add(((XYDataItem) item).getYValue())));
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDefaultLinesVisible(true);
         for (int i = 0; i < medians.getSeriesCount(); i++) {
@@ -101,6 +137,19 @@ final class FlowCompletionChart implements Chart {
         }
         plot.setDataset(1, dots);
         plot.setRenderer(1, dotRenderer);
+        if (!references.isEmpty()) {
+            XYSeriesCollection lines = new XYSeriesCollection();
+            references.forEach(lines::addSeries);
+            XYLineAndShapeRenderer lineRenderer = new XYLineAndShapeRenderer(true, false);
+            for (int i = 0; i < references.size(); i++) {
+                lineRenderer.setSeriesPaint(i, i == 0 ? Charts.REFERENCE : WINDOW_LIMIT);
+                lineRenderer.setSeriesStroke(i, Charts.REFERENCE_LINE);
+                // A single size has no line to draw: its limit is a mark.
+                lineRenderer.setSeriesShapesVisible(i, references.get(i).getItemCount() == 1);
+            }
+            plot.setDataset(2, lines);
+            plot.setRenderer(2, lineRenderer);
+        }
         long censoredCount = flows.stream().filter(Measurement::censored).count();
         String label = data.label(variant);
         return new Figure("flow-completion-" + variant, "Flow completion time per size, " + label
@@ -108,6 +157,10 @@ final class FlowCompletionChart implements Chart {
                 + (censoredCount > 0 ? "; " + censoredCount + " of " + flows.size() + " flows timed out or failed "
                 + "(triangles, at the time waited: their completion time is larger)" : "")
                 + (bounds.isEmpty() ? "" : "; medians that are only lower bounds: " + String.join(", ", bounds))
+                + (references.isEmpty() ? "" : "; dashed grey: the physical limit (one base RTT for the handshake, one "
+                + "for the request, the size's serialisation at the link's rate), computed, not measured")
+                + (references.size() < 2 ? "" : "; dashed red: the limit the client's receive window sets for a "
+                + "single PEP (at most a window per round trip of the satellite leg)")
                 + "; logarithmic axes.", Charts.titled("Flow completion time: " + label, plot));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * report.html, self-contained (the charts are inline SVG): the question, the configuration, the points (and why
- * any failed), results per leg, paired comparisons, the congestion control in use, the links and their health,
+ * any failed), results per leg, the results against their references (limits, sharing, loss), paired comparisons, the congestion control in use, the links and their health,
  * the calibration, the charts (or why one was not drawn), the method and the metadata.
  */
 final class HtmlReport {
@@ -48,6 +48,10 @@ final class HtmlReport {
             html.paragraph("No point produced measurements, so there is nothing to summarise or draw.");
         }
         tables.results();
+        ReferenceTables references = new ReferenceTables(data, html);
+        references.flowLimits();
+        references.sharing();
+        references.satelliteLoss();
         tables.paired();
         tables.congestionControl();
         tables.links();

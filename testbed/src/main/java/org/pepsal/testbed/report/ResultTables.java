@@ -21,9 +21,12 @@ import java.util.stream.Collectors;
 final class ResultTables {
     /** Rows that describe the set-up rather than measure it: shown in the links table, not summarised. */
     static final Set<String> CONFIGURED = Set.of(Metrics.LINK_RATE, Metrics.LINK_DELAY, Metrics.LINK_LOSS,
-            Metrics.QUEUE_LIMIT, Metrics.BASE_RTT, Metrics.MSS, Metrics.PATH_CAPACITY, Metrics.GOODPUT_BIN);
+            Metrics.QUEUE_LIMIT, Metrics.BASE_RTT, Metrics.MSS, Metrics.PATH_CAPACITY, Metrics.GOODPUT_BIN,
+            Metrics.RECEIVE_WINDOW, Metrics.RECEIVE_WINDOW_RATE);
+    /** Not summarised: names, verdicts, the point's own rows, and the limits per flow size ({@link ReferenceTables} shows those). */
     private static final Set<String> NOT_SUMMARISED = Set.of(Metrics.CONGESTION_CONTROL, Metrics.LINK_HEALTH,
-            Metrics.POINT_STATUS, Metrics.POINT_START, Metrics.POINT_DURATION);
+            Metrics.POINT_STATUS, Metrics.POINT_START, Metrics.POINT_DURATION, Metrics.PHYSICAL_LIMIT,
+            Metrics.RECEIVE_WINDOW_LIMIT);
     /** The metrics compared in pairs with the baseline mode. */
     private static final List<String> PAIRED = List.of(Metrics.GOODPUT, Metrics.GOODPUT_AFTER_STARTUP,
             Metrics.STARTUP_TIME, Metrics.TRANSFER_TIME, Metrics.FLOW_COMPLETION_TIME);
@@ -150,7 +153,8 @@ final class ResultTables {
             configured.forEach(m -> first.putIfAbsent(List.of(m.variant(), m.leg(), m.metric()), m));
             html.table(List.of("variant", "leg", "quantity", "value"), first.values().stream()
                     .map(m -> List.of(data.label(m.variant()), m.leg(), m.metric(), Html.format(m.value(), m.unit())
-                            + (m.metric().equals(Metrics.PATH_CAPACITY) ? " (data direction: " + m.state() + ")" : "")))
+                            + (m.metric().equals(Metrics.PATH_CAPACITY) ? " (data direction: " + m.state() + ")" : "")
+                            + (m.metric().equals(Metrics.RECEIVE_WINDOW) ? " (" + m.state() + ")" : "")))
                     .toList(), 3);
         }
         List<Measurement> health = data.results().stream().filter(m -> m.metric().equals(Metrics.LINK_HEALTH)).toList();

@@ -6,6 +6,7 @@ import org.pepsal.testbed.measure.Environment;
 import org.pepsal.testbed.measure.Measured;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.PointMeasurements;
+import org.pepsal.testbed.measure.ReceiveWindow;
 import org.pepsal.testbed.measure.Sample;
 import org.pepsal.testbed.measure.WorkloadOutput;
 import org.pepsal.testbed.measure.sockdiag.SocketRecord;
@@ -158,6 +159,7 @@ final class PointRunner {
         }
         return new WorkloadOutput(bulkResult, flows, topology.clientAddress(), topology.serverAddress(), FLOW_PORT,
                 sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(),
-                topology.satelliteLink().stats(), topology.terrestrialLink().backend(), topology.terrestrialLink().stats());
+                topology.satelliteLink().stats(), topology.terrestrialLink().backend(), topology.terrestrialLink().stats(),
+                ReceiveWindow.read(topology.client()));
     }
 }

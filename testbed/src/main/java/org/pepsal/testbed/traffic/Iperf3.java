@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,10 +45,15 @@ public final class Iperf3 {
      * @param seconds       the receiver's measuring time
      * @param clientCommand the exact command line of the client (the server's is {@code serverCommand})
      * @param error         iperf3's error, or empty
+     * @param streams       each data stream's goodput at the receiver, in the order the streams were opened
      */
     public record Result(State state, double goodputBitsPerSecond, long retransmits, long bytesReceived, double seconds,
                          List<Interval> intervals, List<Connection> connections, List<String> clientCommand,
-                         List<String> serverCommand, String error) {
+                         List<String> serverCommand, String error, List<StreamGoodput> streams) {
+        public Result {
+            streams = List.copyOf(streams);
+        }
+
         /**
          * The receiver's goodput without the first and last {@code edgeSeconds}: the start (slow start, the first
          * packets still in flight) and the end (what is queued or in flight when iperf3 stops counting, a whole
@@ -68,6 +75,16 @@ public final class Iperf3 {
 
     /** Goodput over one reporting interval, seconds from the transfer's start. */
     public record Interval(double start, double end, double bitsPerSecond) {
+    }
+
+    /**
+     * One data stream as its receiver counted it over the reported (not omitted) intervals: its number (1 for the
+     * first stream opened), bytes and seconds.
+     */
+    public record StreamGoodput(int number, long bytes, double seconds) {
+        public double bitsPerSecond() {
+            return seconds > 0 ? bytes * 8 / seconds : 0;
+        }
     }
 
     /** A data stream's addresses, from the client's side. */
@@ -233,7 +250,37 @@ public final class Iperf3 {
                     c.path("remote_host").asText(), c.path("remote_port").asInt()));
         }
         return new Result(state, goodput, retransmits, bytes, seconds, intervals, connections, clientCommand,
-                serverCommand, error);
+                serverCommand, error, streams(receiver));
+    }
+
+    /**
+     * Each stream's bytes and time from the receiver's per-stream intervals (present also when iperf3 was stopped
+     * before its summary), numbered by the order its socket appears in the receiver's {@code start.connected}.
+     */
+    static List<StreamGoodput> streams(JsonNode receiver) {
+        List<Long> sockets = new ArrayList<>();
+        receiver.path("start").path("connected").forEach(c -> sockets.add(c.path("socket").asLong()));
+        Map<Long, long[]> bytes = new LinkedHashMap<>();
+        Map<Long, double[]> seconds = new LinkedHashMap<>();
+        for (JsonNode interval : receiver.path("intervals")) {
+            for (JsonNode stream : interval.path("streams")) {
+                double length = stream.path("end").asDouble() - stream.path("start").asDouble();
+                if (stream.path("omitted").asBoolean(false) || length < 0.01) {
+                    continue;
+                }
+                long socket = stream.path("socket").asLong();
+                bytes.computeIfAbsent(socket, k -> new long[1])[0] += stream.path("bytes").asLong();
+                seconds.computeIfAbsent(socket, k -> new double[1])[0] += length;
+            }
+        }
+        bytes.keySet().stream().filter(s -> !sockets.contains(s)).forEach(sockets::add);
+        List<StreamGoodput> streams = new ArrayList<>();
+        for (long socket : sockets) {
+            if (bytes.containsKey(socket)) {
+                streams.add(new StreamGoodput(streams.size() + 1, bytes.get(socket)[0], seconds.get(socket)[0]));
+            }
+        }
+        return streams;
     }
 
     private static Path workDir(Path workDir) {

@@ -25,7 +25,7 @@ class BulkMeasuresTest {
         }
         double seconds = mbitPerHalfSecond.length * 0.5;
         return new Iperf3.Result(Iperf3.State.COMPLETED, bits / seconds, 0, (long) (bits / 8), seconds, intervals,
-                List.of(), List.of(), List.of(), "");
+                List.of(), List.of(), List.of(), "", List.of());
     }
 
     private static Measurement row(Measured measured, String metric) {
@@ -90,7 +90,7 @@ class BulkMeasuresTest {
     void aFixedSizeTransferPastItsTimeoutHasACensoredTime() throws Exception {
         Point point = MeasureFixture.points(dir, "").get(0);
         Iperf3.Result timedOut = new Iperf3.Result(Iperf3.State.TIMED_OUT, 4e5, 0, 3_000_000, 60,
-                List.of(new Iperf3.Interval(0, 60, 4e5)), List.of(), List.of(), List.of(), "interrupt");
+                List.of(new Iperf3.Interval(0, 60, 4e5)), List.of(), List.of(), List.of(), "interrupt", List.of());
 
         Measured measured = BulkMeasures.of(point, timedOut, true, t -> 19e6, 0.61, 0);
 

@@ -60,6 +60,7 @@ class SenderMeasuresTest {
         assertThat(value(measured, Legs.SATELLITE, Metrics.RETRANSMITS)).isEqualTo(10);
         assertThat(value(measured, Legs.SATELLITE, Metrics.RETRANSMISSION_RATE)).isEqualTo(10 / 10_000.0);
         assertThat(value(measured, Legs.SATELLITE, Metrics.RWND_LIMITED)).isEqualTo(0.1);
+        assertThat(value(measured, Legs.SATELLITE, Metrics.RECEIVE_WINDOW_ADVERTISED)).isEqualTo(TcpInfos.ADVERTISED_WINDOW);
         assertThat(value(measured, Legs.TERRESTRIAL, Metrics.RETRANSMITS)).isZero();
         assertThat(value(measured, Legs.TERRESTRIAL, Metrics.RWND_LIMITED)).isEqualTo(0.8);
         assertThat(measured.rows()).filteredOn(m -> m.metric().equals(Metrics.CONGESTION_CONTROL))

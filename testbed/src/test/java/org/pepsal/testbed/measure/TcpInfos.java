@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 
 /** tcp_info structs as the kernel lays them out, with the fields the measurements read, for tests. */
 public final class TcpInfos {
+    /** The receive window every struct says its peer advertised (snd_wnd). */
+    public static final int ADVERTISED_WINDOW = 3 << 20;
+
     private TcpInfos() {
     }
 
@@ -25,6 +28,7 @@ public final class TcpInfos {
         raw.putLong(168, busyUs);
         raw.putLong(176, rwndUs);
         raw.putLong(200, bytesSent);
+        raw.putInt(228, ADVERTISED_WINDOW);
         return TcpInfo.parse(raw.array(), 232);
     }
 }

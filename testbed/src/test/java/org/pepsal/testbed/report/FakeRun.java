@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -129,7 +130,9 @@ final class FakeRun {
         double mean = intervals.stream().mapToDouble(Iperf3.Interval::bitsPerSecond).average().orElse(0);
         Iperf3.Result bulk = shape.bulk() ? new Iperf3.Result(Iperf3.State.COMPLETED, mean, 12, (long) (mean * 10 / 8), 10,
                 intervals, List.of(new Iperf3.Connection(CLIENT, 40000 + index, SERVER, IPERF_PORT)),
-                List.of("iperf3", "-c", SERVER), List.of("iperf3", "-s"), "") : null;
+                List.of("iperf3", "-c", SERVER), List.of("iperf3", "-s"), "",
+                List.of(new Iperf3.StreamGoodput(1, (long) (mean * 10 / 16), 10),
+                        new Iperf3.StreamGoodput(2, (long) (mean * 10 / 16 * 0.8), 10))) : null;
         List<FlowResult> flows = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             for (long size : shape.sizes()) {
@@ -159,6 +162,7 @@ final class FakeRun {
                 0, 0, 0.05, 0.3, index % 5 == 0 ? 1.7 : 0.6, 2.5),
                 new LinkStats.Direction(500L * index, 0, 5, 0, 495L * index, 0, 0, 0.05, 0.2, 0.4, 1.1));
         return new WorkloadOutput(bulk, flows, CLIENT, SERVER, 8080, sockets, List.of(), 1_000_000_000L, 0.003,
-                "userspace", Optional.of(stats), "userspace", Optional.of(stats));
+                "userspace", Optional.of(stats), "userspace", Optional.of(stats),
+                Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456", "net.ipv4.tcp_window_scaling", "1"));
     }
 }

@@ -29,7 +29,7 @@ class ReportTest {
         Path run = FakeRun.record(dir, SWEEP);
 
         List<String> header = List.of(Files.readAllLines(run.resolve("results.csv")).get(0).split(","));
-        assertThat(header).containsExactly("variant", "link.down.loss", "flow.size", "flow.round", "mode", "repetition",
+        assertThat(header).containsExactly("variant", "link.down.loss", "flow.size", "flow.round", "stream", "mode", "repetition",
                 "leg", "metric", "bound", "value", "unit", "state", "note");
         List<Measurement> rows = ResultsCsv.readResults(run.resolve("results.csv"));
         Set<String> legs = rows.stream().map(Measurement::leg).collect(Collectors.toSet());
@@ -74,6 +74,11 @@ class ReportTest {
                 "Mathis bound", "CUBIC", "Congestion control in use", "bbr", "Link health", "flagged",
                 "order statistics", "timed out or failed", "failed", "OUT OF TOLERANCE", "Method");
         assertThat(html).doesNotContain("this chart failed", "drawing failed");
+        // Beside the measurements, their references: the limits per flow size, how the streams shared, the loss.
+        assertThat(html).contains("Flow completion time against its limits", "median / physical limit",
+                "the limit the client's receive window sets", "How the streams shared the link",
+                "Jain's index", "Loss on the satellite leg", "configured loss", "tcp_rmem max 6291456 B");
+        assertThat(html).contains("dashed grey: the physical limit", "dashed red: the limit the client's receive window");
         RunMetadata metadata = RunMetadata.read(run.resolve("metadata.json"));
         assertThat(metadata.order()).hasSize(2 * 2 * 6);
         assertThat(metadata.points()).hasSize(24).allMatch(p -> p.started() != null && p.ended() != null);

@@ -1,0 +1,62 @@
+package org.pepsal.testbed.measure;
+
+import org.pepsal.testbed.scenario.Point;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Limits computed from a point's configuration, as rows beside what it measured (so the report's reference lines
+ * need nothing but results.csv):
+ * <ul>
+ *   <li>the physical limit of a download of each flow size: one base RTT for the handshake, one for the request,
+ *   and the size's serialisation at the satellite link's rate — no TCP can finish sooner;</li>
+ *   <li>where the client's own connection crosses the satellite link (a single PEP at the gateway, or no PEP), the
+ *   limit the client's receive window sets: at most a window per round trip of that leg, so a download needs at
+ *   least two base RTTs and its size at the lesser of the link's rate and window / RTT.</li>
+ * </ul>
+ */
+public final class Limits {
+    private Limits() {
+    }
+
+    /**
+     * @param sizes       the flow sizes of the workload (bytes), empty without flows
+     * @param clientLeg   the client's own leg of the path
+     * @param window      the client's largest receive window, when its settings were read
+     */
+    public static Measured of(Point point, LinkFigures links, List<Long> sizes, Legs.Leg clientLeg, boolean download,
+                              Optional<ReceiveWindow> window) {
+        List<Measurement> rows = new ArrayList<>();
+        double rtt = links.baseRttSeconds();
+        double rate = links.dataRateBitsPerSecond();
+        for (long size : sizes) {
+            rows.add(Measurement.of(point, size(size), Legs.END_TO_END, Metrics.PHYSICAL_LIMIT,
+                    physicalLimit(size, rtt, rate), Metrics.SECONDS));
+        }
+        if (download && window.isPresent() && clientLeg.crosses(Legs.SATELLITE)) {
+            double legRtt = clientLeg.crosses(Legs.TERRESTRIAL) ? rtt : links.satelliteRttSeconds();
+            double windowRate = window.get().bytes() * 8 / legRtt;
+            String leg = clientLeg.name();
+            rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW, window.get().bytes(), Metrics.BYTES)
+                    .withState(window.get().basis()));
+            rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW_RATE, windowRate, Metrics.BITS_PER_SECOND));
+            for (long size : sizes) {
+                rows.add(Measurement.of(point, size(size), leg, Metrics.RECEIVE_WINDOW_LIMIT,
+                        physicalLimit(size, rtt, Math.min(rate, windowRate)), Metrics.SECONDS));
+            }
+        }
+        return new Measured(rows, List.of());
+    }
+
+    /** Two round trips (handshake, request) and the size's serialisation at {@code rate}. */
+    static double physicalLimit(long sizeBytes, double rttSeconds, double rateBitsPerSecond) {
+        return 2 * rttSeconds + sizeBytes * 8.0 / rateBitsPerSecond;
+    }
+
+    private static Map<String, String> size(long bytes) {
+        return Map.of(Metrics.FLOW_SIZE, Long.toString(bytes));
+    }
+}

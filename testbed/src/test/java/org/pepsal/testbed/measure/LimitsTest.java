@@ -1,0 +1,79 @@
+package org.pepsal.testbed.measure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pepsal.testbed.scenario.Point;
+import org.pepsal.testbed.topology.SatelliteTopology;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The limits computed from a point's link and its client's settings. */
+class LimitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePhysicalLimitIsTwoRoundTripsAndTheSerialisation() {
+        // The issue's own figures: 20 Mbit/s, 600 ms: 1 MB in 1.6 s, 10 MB in 5.2 s.
+        assertThat(Limits.physicalLimit(1_000_000, 0.6, 20e6)).isCloseTo(1.6, within(1e-9));
+        assertThat(Limits.physicalLimit(10_000_000, 0.6, 20e6)).isCloseTo(5.2, within(1e-9));
+    }
+
+    @Test
+    void aSinglePepsClientWindowLimitsTheSatelliteLegOnly() throws Exception {
+        Point split = MeasureFixture.point(MeasureFixture.points(dir, ""), "v01-split-r1");
+        LinkFigures links = new LinkFigures(split.satelliteLink(), split.scenario().topology().terrestrial(), true);
+        // A 64 KiB window (no window scaling) over a 600 ms satellite leg: 65535 * 8 / 0.6 ≈ 874 kbit/s.
+        Optional<ReceiveWindow> window = ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456",
+                "net.ipv4.tcp_window_scaling", "0"), "6.18.0");
+        Legs single = Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true);
+
+        Measured measured = Limits.of(split, links, List.of(1_000_000L), single.clientEnd(), true, window);
+
+        double rtt = links.baseRttSeconds();
+        assertThat(value(measured, Metrics.PHYSICAL_LIMIT, Legs.END_TO_END)).isCloseTo(2 * rtt + 0.4, within(1e-9));
+        assertThat(value(measured, Metrics.RECEIVE_WINDOW, Legs.SATELLITE)).isEqualTo(65_535);
+        double rate = 65_535 * 8 / 0.6;
+        assertThat(value(measured, Metrics.RECEIVE_WINDOW_RATE, Legs.SATELLITE)).isCloseTo(rate, within(1e-6));
+        assertThat(value(measured, Metrics.RECEIVE_WINDOW_LIMIT, Legs.SATELLITE))
+                .isCloseTo(2 * rtt + 8e6 / rate, within(1e-9));
+        assertThat(measured.rows()).filteredOn(m -> m.metric().equals(Metrics.RECEIVE_WINDOW_LIMIT))
+                .allMatch(m -> m.parameters().get(Metrics.FLOW_SIZE).equals("1000000"));
+
+        // A distributed PEP's client talks to the terminal over the LAN: its window does not meet the satellite.
+        Legs distributed = Legs.of(SatelliteTopology.Shape.DISTRIBUTED_PEP, true);
+        assertThat(Limits.of(split, links, List.of(1_000_000L), distributed.clientEnd(), true, window).rows())
+                .extracting(Measurement::metric).containsExactly(Metrics.PHYSICAL_LIMIT);
+        // Plain TCP: the client's leg is the whole path, over the whole base RTT.
+        Legs plain = Legs.of(SatelliteTopology.Shape.SINGLE_PEP, false);
+        assertThat(value(Limits.of(split, links, List.of(), plain.clientEnd(), true, window),
+                Metrics.RECEIVE_WINDOW_RATE, Legs.END_TO_END)).isCloseTo(65_535 * 8 / rtt, within(1e-6));
+    }
+
+    @Test
+    void theWindowFollowsTheClientsSettings() {
+        Map<String, String> stock = Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456", "net.ipv4.tcp_window_scaling", "1",
+                "net.ipv4.tcp_adv_win_scale", "1");
+        assertThat(ReceiveWindow.of(stock, "6.18.44-fc").orElseThrow().bytes()).isEqualTo(3_145_728);
+        assertThat(ReceiveWindow.of(stock, "6.18.44-fc").orElseThrow().basis()).contains("tcp_rmem max 6291456 B", "1/2");
+        assertThat(ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456", "net.ipv4.tcp_adv_win_scale", "2"),
+                "5.15.0-91-generic").orElseThrow().bytes()).isEqualTo(4_718_592);
+        assertThat(ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456", "net.ipv4.tcp_adv_win_scale", "-2"),
+                "4.19.0").orElseThrow().bytes()).isEqualTo(1_572_864);
+        assertThat(ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 4294967295"), "6.6.0").orElseThrow().bytes())
+                .isEqualTo(ReceiveWindow.SCALED_MAX);
+        assertThat(ReceiveWindow.of(Map.of(), "6.6.0")).isEmpty();
+    }
+
+    private static double value(Measured measured, String metric, String leg) {
+        return measured.rows().stream().filter(m -> m.metric().equals(metric) && m.leg().equals(leg)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " on " + leg + ": " + measured.rows()))
+                .value();
+    }
+}
