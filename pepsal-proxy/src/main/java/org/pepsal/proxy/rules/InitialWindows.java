@@ -64,6 +64,14 @@ public final class InitialWindows {
         return cwnd != null && cwnd == route.initcwnd() && rwnd != null && rwnd == route.initrwnd();
     }
 
+    /** The windows a route has as listed now, for people: {@code initcwnd 250, initrwnd 250} ({@code default} if none). */
+    static String describe(String current) {
+        String[] words = current.strip().split("\\s+");
+        Integer cwnd = window(words, "initcwnd");
+        Integer rwnd = window(words, "initrwnd");
+        return "initcwnd " + (cwnd == null ? "default" : cwnd) + ", initrwnd " + (rwnd == null ? "default" : rwnd);
+    }
+
     private static Command change(RouteWindow route, String current, Integer initcwnd, Integer initrwnd) {
         List<String> argv = new ArrayList<>(List.of("ip", route.ipFamily().ipFlag, "route", "change"));
         String[] words = current.strip().split("\\s+");

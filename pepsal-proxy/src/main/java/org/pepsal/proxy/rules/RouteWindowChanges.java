@@ -97,6 +97,27 @@ final class RouteWindowChanges {
         return failures;
     }
 
+    /**
+     * Check's report of the routes install gave the link's windows: each with the windows the kernel lists for it
+     * now, or that it changed since or is gone.
+     */
+    void report(List<RouteWindow> routes) {
+        for (RouteWindow route : routes) {
+            String current = current(route);
+            String where = "IPv" + route.family() + " route " + route.destination() + " dev " + route.device();
+            if (current == null) {
+                out.println("GONE     " + where + " (install gave it initcwnd " + route.initcwnd() + ", initrwnd "
+                        + route.initrwnd() + ")");
+            } else if (InitialWindows.stillOurs(route, current)) {
+                out.println("ok       " + where + ": " + InitialWindows.describe(current) + " (the link's BDPs)");
+            } else {
+                out.println("CHANGED  " + where + ": " + InitialWindows.describe(current) + " now; install gave it "
+                        + "initcwnd " + route.initcwnd() + ", initrwnd " + route.initrwnd() + "\n         → connections through it no longer start near the link's "
+                        + "BDP: `pepsal rules install` with the same --satellite-* options sets them again");
+            }
+        }
+    }
+
     private String current(RouteWindow route) {
         CommandRunner.Result shown = runner.run(InitialWindows.show(route));
         String line = shown.ok() ? shown.stdout().strip() : "";

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code rules check}: reports each piece of the set-up, the forwarding sysctls, the listener, the divert counters
+ * {@code rules check}: reports each piece of the set-up, the initial windows install gave the satellite routes (as
+ * the kernel lists them now), the forwarding sysctls, the listener, the divert counters
  * and (with a metrics port) what the proxy accepted, then a verdict on whether SYNs reach the listener. Changes
  * nothing.
  */
@@ -46,6 +47,10 @@ final class RuleChecker extends RuleOperation {
         out.println("checking " + RuleState.of(backend, rules, Map.of(), Map.of(), null, null).describe());
         List<String> missing = new ArrayList<>();
         checkSteps(backend, rules, missing);
+        if (state != null) {
+            // The windows make connections start at the link's rate; without them SYNs still reach the proxy.
+            new RouteWindowChanges(runner, out).report(state.routeWindows());
+        }
         checkForwarding(rules, forwarding, missing);
         checkListener(rules, missing);
         List<String> counters = backend.divertCounters(runner, rules);

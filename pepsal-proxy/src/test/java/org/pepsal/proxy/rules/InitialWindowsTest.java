@@ -33,6 +33,8 @@ class InitialWindowsTest {
         assertThat(InitialWindows.restore(route, ours).toShell())
                 .isEqualTo("ip -4 route change 10.8.0.0/16 via 10.9.0.2 dev sat0 initcwnd 20");
         assertThat(InitialWindows.stillOurs(route, "10.8.0.0/16 via 10.9.0.2 initcwnd 50")).isFalse();
+        assertThat(InitialWindows.describe(ours)).isEqualTo("initcwnd 259, initrwnd 1036");
+        assertThat(InitialWindows.describe("10.8.0.0/16 via 10.9.0.2 initcwnd 50")).isEqualTo("initcwnd 50, initrwnd default");
         RouteWindow connected = InitialWindows.plan(LISTING, IpFamily.IPV4, "sat0", 259, 1036).get(2);
         assertThat(InitialWindows.apply(connected, "10.9.0.0/24 proto kernel scope link src 10.9.0.1 linkdown")
                 .toShell()).isEqualTo("ip -4 route change 10.9.0.0/24 proto kernel scope link src 10.9.0.1 dev sat0 "
