@@ -2,8 +2,10 @@
 # Installs what the build, the tests and the testbed need on a fresh Debian machine, and the extra packages
 # named as arguments (idempotent; run as root).
 set -euo pipefail
-# ethtool: each point records its devices' offloads; fontconfig and a font: JFreeChart draws the report's charts with AWT, which needs both even when headless
-packages=(openjdk-17-jdk-headless maven iproute2 iptables nftables iperf3 iputils-ping util-linux procps ethtool fontconfig fonts-dejavu-core "$@")
+# ethtool: each point records its devices' offloads; fontconfig and a font: JFreeChart draws the report's charts with AWT, which needs both even when headless;
+# clang, llvm, bpftool, libbpf-dev: scripts/satcc.sh builds and registers the satellite leg's BPF congestion control
+packages=(openjdk-17-jdk-headless maven iproute2 iptables nftables iperf3 iputils-ping util-linux procps ethtool fontconfig fonts-dejavu-core
+  clang llvm bpftool libbpf-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
