@@ -7,6 +7,7 @@ import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
 import org.pepsal.testbed.topology.PepProcess;
 import org.pepsal.testbed.topology.SatelliteTopology;
+import org.pepsal.testbed.topology.TcpSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Everything a point's workload runs in: its topology with the links as the scenario says (routes' windows
@@ -43,12 +46,17 @@ public final class PointEnvironment implements AutoCloseable {
 
     /**
      * Builds the point's environment; its calibration table (when {@code calibrate}) and the proxies' logs go to
-     * {@code dir}.
+     * {@code dir}. A congestion control the PEP's legs name must be available before anything is built.
      *
      * @throws Calibration.CalibrationFailedException when the link is outside its tolerances (torn down by then)
      */
     public static PointEnvironment build(Point point, LinkBackend backend, Path dir, boolean calibrate) {
         Scenario scenario = point.scenario();
+        if (point.mode().runsPeps()) {
+            Stream.of(scenario.pep().satelliteLeg(), scenario.pep().groundLeg())
+                    .map(Scenario.LegSettings::congestionControl).filter(Objects::nonNull)
+                    .forEach(TcpSettings::requireAvailable);
+        }
         SatelliteTopology topology = SatelliteTopology.build(scenario.topology().shape(), point.satelliteLink(),
                 scenario.topology().terrestrial(), backend, scenario.hosts()::forRole);
         try {

@@ -52,14 +52,24 @@ public record TcpSettings(String congestionControl, long bufferMaxBytes, Map<Str
      * (as root a socket may pick any available one). Only ever adds: other runs may rely on the list.
      */
     public static synchronized void allowCongestionControl(String name) {
-        String available = Shell.run("sysctl", "-n", "net.ipv4.tcp_available_congestion_control").strip();
-        if (!Arrays.asList(available.split("\\s+")).contains(name)) {
-            throw new IllegalArgumentException("congestion control " + name + " is not available here (available: "
-                    + available + ")");
-        }
+        requireAvailable(name);
         String allowed = Shell.run("sysctl", "-n", "net.ipv4.tcp_allowed_congestion_control").strip();
         if (!Arrays.asList(allowed.split("\\s+")).contains(name)) {
             Shell.run("sysctl", "-q", "-w", "net.ipv4.tcp_allowed_congestion_control=" + allowed + " " + name);
+        }
+    }
+
+    /**
+     * Fails, naming what the kernel offers, unless {@code name} is available: built in, a loaded module, or a
+     * registered BPF struct_ops algorithm (a proxy leg given one that is missing would only warn and fall back to
+     * the default, and the run would measure the wrong algorithm).
+     */
+    public static void requireAvailable(String name) {
+        String available = Shell.run("sysctl", "-n", "net.ipv4.tcp_available_congestion_control").strip();
+        if (!Arrays.asList(available.split("\\s+")).contains(name)) {
+            throw new IllegalArgumentException("congestion control " + name + " is not available here (available: "
+                    + available + "; load its module, or register a BPF one first, e.g. pepsal_sat with "
+                    + "scripts/satcc.sh load)");
         }
     }
 }
