@@ -30,6 +30,7 @@ build() {
   done
   [ -r /sys/kernel/btf/vmlinux ] || { echo "satcc: this kernel has no BTF (/sys/kernel/btf/vmlinux)" >&2; exit 2; }
   mkdir -p "$out"
+  trap 'rm -f "$out/vmlinux.h.tmp" "$out/$name.bpf.o.tmp"' EXIT
   bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$out/vmlinux.h.tmp"
   mv "$out/vmlinux.h.tmp" "$out/vmlinux.h"
   clang -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I "$out" -c "$source" -o "$out/$name.bpf.o.tmp"
