@@ -14,8 +14,10 @@ import java.util.Optional;
  *   <li>the physical limit of a download of each flow size: one base RTT for the handshake, one for the request,
  *   and the size's serialisation at the satellite link's rate — no TCP can finish sooner;</li>
  *   <li>where the client's own connection crosses the satellite link (a single PEP at the gateway, or no PEP), the
- *   limit the client's receive window sets: at most a window per round trip of that leg, so a download needs at
- *   least two base RTTs and its size at the lesser of the link's rate and window / RTT.</li>
+ *   limit the client's receive window sets: at most a window per round trip of that leg, the window opening at
+ *   what a new connection advertises and at best doubling each round trip (receive-buffer autotuning) up to its
+ *   largest, so a download needs two base RTTs, then a round trip per window until the window holds the rest or
+ *   fills the link, then the rest at the link's rate. A sender cannot beat it, whatever it knows of the link.</li>
  * </ul>
  */
 public final class Limits {
@@ -42,10 +44,12 @@ public final class Limits {
             String leg = clientLeg.name();
             rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW, window.get().bytes(), Metrics.BYTES)
                     .withState(window.get().basis()));
+            rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW_INITIAL, window.get().initialBytes(),
+                    Metrics.BYTES));
             rows.add(Measurement.of(point, leg, Metrics.RECEIVE_WINDOW_RATE, windowRate, Metrics.BITS_PER_SECOND));
             for (long size : sizes) {
                 rows.add(Measurement.of(point, size(size), leg, Metrics.RECEIVE_WINDOW_LIMIT,
-                        physicalLimit(size, rtt, Math.min(rate, windowRate)), Metrics.SECONDS));
+                        windowLimit(size, rtt, legRtt, rate, window.get()), Metrics.SECONDS));
             }
         }
         return new Measured(rows, List.of());
@@ -54,6 +58,25 @@ public final class Limits {
     /** Two round trips (handshake, request) and the size's serialisation at {@code rate}. */
     static double physicalLimit(long sizeBytes, double rttSeconds, double rateBitsPerSecond) {
         return 2 * rttSeconds + sizeBytes * 8.0 / rateBitsPerSecond;
+    }
+
+    /**
+     * Two base RTTs, then one round trip of the client's leg ({@code legRtt}) per window while the window holds
+     * less than the rest and less than the leg's BDP at {@code rate}, the window doubling each round up to its
+     * largest; the last window's bytes at {@code rate}. A size within the first window gives the physical limit.
+     */
+    static double windowLimit(long sizeBytes, double rttSeconds, double legRttSeconds, double rateBitsPerSecond,
+                              ReceiveWindow window) {
+        double bdp = rateBitsPerSecond / 8 * legRttSeconds;
+        double remaining = sizeBytes;
+        double open = Math.max(1, Math.min(window.initialBytes(), window.bytes()));
+        double seconds = 2 * rttSeconds;
+        while (remaining > open && open < bdp) {
+            remaining -= open;
+            seconds += legRttSeconds;
+            open = Math.min(2 * open, Math.max(open, window.bytes()));
+        }
+        return seconds + remaining * 8 / rateBitsPerSecond;
     }
 
     private static Map<String, String> size(long bytes) {

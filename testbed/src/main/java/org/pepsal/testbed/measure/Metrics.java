@@ -47,6 +47,7 @@ public final class Metrics {
     // Limits computed from the configuration, for reference beside what was measured.
     public static final String PHYSICAL_LIMIT = "physical_limit";
     public static final String RECEIVE_WINDOW = "receive_window";
+    public static final String RECEIVE_WINDOW_INITIAL = "receive_window_initial";
     public static final String RECEIVE_WINDOW_RATE = "receive_window_rate";
     public static final String RECEIVE_WINDOW_LIMIT = "receive_window_limit";
     // The link's own health (emulator statistics during the workload).
@@ -116,7 +117,8 @@ public final class Metrics {
         m.put(PHYSICAL_LIMIT, "the least time a download of flow.size can take on the link: one base RTT for the handshake, one for the request, and size x 8 / the link's rate of serialisation");
         m.put(RECEIVE_WINDOW, "the largest receive window the client can advertise, from its effective settings (state: how it follows from them)");
         m.put(RECEIVE_WINDOW_RATE, "the most the client's receive window lets through its leg: receive_window x 8 / the leg's base RTT");
-        m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs and size x 8 / the lesser of the link's rate and receive_window_rate");
+        m.put(RECEIVE_WINDOW_INITIAL, "the receive window a new connection of the client advertises first, from its tcp_rmem default (state of receive_window: how)");
+        m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs, then a round trip of the client's leg per window while the window (from receive_window_initial, at best doubling each round trip up to receive_window) holds less than the rest and less than the leg's BDP, then the rest at the link's rate");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
         m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops) / packets it received, during the workload");
         m.put(POINT_STATUS, "state ok or failed; note gives the reason of a failure");

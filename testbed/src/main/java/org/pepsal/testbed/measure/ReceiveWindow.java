@@ -17,10 +17,15 @@ import java.util.Optional;
  * otherwise); from 6.6 each connection measures it from its packets (payload over buffer truesize), starting at
  * one half, which is what is taken here: a connection that measures a larger share can advertise more.
  *
- * @param bytes the largest window
- * @param basis how it follows from the settings, in words (the row's state)
+ * <p>A new connection's window starts from {@code tcp_rmem}'s default instead (its receive buffer before
+ * autotuning has seen a round trip), the same share of it, and grows from there: autotuning at best doubles the
+ * buffer each round trip.
+ *
+ * @param bytes        the largest window
+ * @param initialBytes the window a new connection advertises first
+ * @param basis        how they follow from the settings, in words (the row's state)
  */
-public record ReceiveWindow(long bytes, String basis) {
+public record ReceiveWindow(long bytes, long initialBytes, String basis) {
     /** The settings it is computed from, as read in the host's namespace. */
     static final List<String> SETTINGS = List.of("net.ipv4.tcp_rmem", "net.ipv4.tcp_window_scaling",
             "net.ipv4.tcp_adv_win_scale");
@@ -46,6 +51,7 @@ public record ReceiveWindow(long bytes, String basis) {
             return Optional.empty();
         }
         long max = Long.parseLong(rmem[2]);
+        long initialBuffer = rmem[1].matches("\\d+") ? Long.parseLong(rmem[1]) : max;
         boolean scaling = !"0".equals(settings.getOrDefault("net.ipv4.tcp_window_scaling", "1").strip());
         double share;
         String shareText;
@@ -59,9 +65,11 @@ public record ReceiveWindow(long bytes, String basis) {
         }
         long window = (long) (max * share);
         long cap = scaling ? SCALED_MAX : UNSCALED_MAX;
+        long initial = Math.min(Math.min((long) (initialBuffer * share), window), cap);
         String basis = "tcp_rmem max " + max + " B x " + shareText + (window > cap ? ", capped at " + cap + " B" : "")
-                + (scaling ? "" : " with window scaling off");
-        return Optional.of(new ReceiveWindow(Math.min(window, cap), basis));
+                + (scaling ? "" : " with window scaling off") + "; first window tcp_rmem default " + initialBuffer
+                + " B x the same share";
+        return Optional.of(new ReceiveWindow(Math.min(window, cap), initial, basis));
     }
 
     /** Whether the kernel measures the payload's share itself (Linux 6.6 and later). */

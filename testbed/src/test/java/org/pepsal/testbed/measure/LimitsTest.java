@@ -41,8 +41,11 @@ class LimitsTest {
         assertThat(value(measured, Metrics.RECEIVE_WINDOW, Legs.SATELLITE)).isEqualTo(65_535);
         double rate = 65_535 * 8 / 0.6;
         assertThat(value(measured, Metrics.RECEIVE_WINDOW_RATE, Legs.SATELLITE)).isCloseTo(rate, within(1e-6));
+        // Without scaling the window never opens past 64 KiB: two RTTs, then a 600 ms round per 65535 B window
+        // while the rest is larger: 15 full windows, then 16,975 B at the link's rate.
+        double dataRate = links.dataRateBitsPerSecond();
         assertThat(value(measured, Metrics.RECEIVE_WINDOW_LIMIT, Legs.SATELLITE))
-                .isCloseTo(2 * rtt + 8e6 / rate, within(1e-9));
+                .isCloseTo(2 * rtt + 15 * 0.6 + (1_000_000 - 15 * 65_535) * 8 / dataRate, within(1e-6));
         assertThat(measured.rows()).filteredOn(m -> m.metric().equals(Metrics.RECEIVE_WINDOW_LIMIT))
                 .allMatch(m -> m.parameters().get(Metrics.FLOW_SIZE).equals("1000000"));
 
@@ -54,6 +57,24 @@ class LimitsTest {
         Legs plain = Legs.of(SatelliteTopology.Shape.SINGLE_PEP, false);
         assertThat(value(Limits.of(split, links, List.of(), plain.clientEnd(), true, window),
                 Metrics.RECEIVE_WINDOW_RATE, Legs.END_TO_END)).isCloseTo(65_535 * 8 / rtt, within(1e-6));
+    }
+
+    @Test
+    void aStockClientsWindowOpensAtItsDefaultAndAtBestDoublesEachRoundTrip() {
+        // Linux's stock settings: a first window of 64 KiB (131072 B x 1/2), at most 3 MiB.
+        ReceiveWindow stock = ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456"), "6.18.0")
+                .orElseThrow();
+        assertThat(stock.initialBytes()).isEqualTo(65_536);
+        double rate = 20e6;
+        // 1 MB: windows of 64, 128, 256 and 512 KiB carry 983,040 B in four 600 ms rounds; the fifth has 16,960 B.
+        assertThat(Limits.windowLimit(1_000_000, 0.6, 0.6, rate, stock))
+                .isCloseTo(1.2 + 4 * 0.6 + 16_960 * 8 / rate, within(1e-9));
+        // 10 MB: the window reaches the 1.5 MB BDP in the sixth round (after 64 + ... + 1024 KiB = 2,031,616 B).
+        assertThat(Limits.windowLimit(10_000_000, 0.6, 0.6, rate, stock))
+                .isCloseTo(1.2 + 5 * 0.6 + (10_000_000 - 2_031_616) * 8 / rate, within(1e-9));
+        // Within the first window it is the physical limit.
+        assertThat(Limits.windowLimit(60_000, 0.6, 0.6, rate, stock))
+                .isCloseTo(Limits.physicalLimit(60_000, 0.6, rate), within(1e-12));
     }
 
     @Test
