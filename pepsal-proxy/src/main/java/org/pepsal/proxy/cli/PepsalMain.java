@@ -61,8 +61,15 @@ public final class PepsalMain implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log every connection event (debug level).")
     boolean verbose;
 
-    @Option(names = {"-f", "--fastopen"}, description = "TCP Fast Open on the listener and on connect.")
+    @Option(names = {"-f", "--fastopen"}, description = "TCP Fast Open on the listener and on connect: the server "
+            + "leg's SYN carries the client's first bytes.")
     boolean fastOpen;
+
+    @Option(names = "--fastopen-wait", defaultValue = "0.01", paramLabel = "SECONDS",
+            description = "With --fastopen, how long a new connection waits for the client's first bytes before the "
+                    + "server leg connects without them (default ${DEFAULT-VALUE} s; 0: connect at once, with what "
+                    + "is already there). A server-speaks-first protocol waits this long once per connection.")
+    double fastOpenWait;
 
     @Option(names = "--threads", paramLabel = "N", description = "Relay event-loop threads (default: one per core).")
     Integer threads;
@@ -175,7 +182,7 @@ public final class PepsalMain implements Callable<Integer> {
                 fastOpen, threads != null ? threads : Runtime.getRuntime().availableProcessors(), splice,
                 legs.client(), legs.server(), legs.link(),
                 seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer,
-                connsPerSource);
+                connsPerSource, seconds(fastOpenWait, "--fastopen-wait"));
     }
 
     /** Seconds given as a decimal number; values beyond what a Duration of nanoseconds holds are refused. */

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_connections_limit                                      gauge (--conns)
  * pepsal_connections_accepted_total                             counter: SYNs the listener accepted
  * pepsal_connections_connected_total                            counter: server legs that connected
+ * pepsal_upstream_syn_data_total                                counter: server legs whose SYN carried data (Fast Open)
  * pepsal_connections_closed_total{how=clean|reset}              counter
  * pepsal_connections_over_limit_total                           counter: reset because the table was full
  * pepsal_connections_per_source_limit                           gauge (--conns-per-source)
@@ -51,6 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_bytes_total{direction=client_to_server|server_to_client} counter (payload the proxy received)
  * pepsal_flow_log_dropped_total                                counter: flow-log records dropped (queue full)
  * pepsal_connect_latency_seconds_bucket{le=...}                 histogram: SYN accepted → server leg connected
+ *                                                               (with data in the SYN: → that SYN sent)
  * </pre>
  * plus the JVM's and the process's (memory, threads, CPU, open file descriptors, uptime).
  */
@@ -86,6 +88,9 @@ public final class ProxyMetrics implements ProxyEvents {
                 .description("Connections the listener accepted (diverted SYNs)").register(registry);
         FunctionCounter.builder("pepsal.connections.connected", counters, ProxyCounters::connected)
                 .description("Server legs that connected").register(registry);
+        FunctionCounter.builder("pepsal.upstream.syn.data", counters, ProxyCounters::synData)
+                .description("Server legs whose SYN carried the client's first bytes (TCP Fast Open)")
+                .register(registry);
         FunctionCounter.builder("pepsal.connections.over.limit", counters, ProxyCounters::overLimit)
                 .description("Connections reset because the table was full").register(registry);
         Gauge.builder("pepsal.connections.per.source.limit", table, ConnectionTable::maxPerSource)

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param connectTimeout upstream connect timeout; zero leaves it to the kernel's SYN retries
  * @param connsPerSource most connections from one client address at once; 0 for no limit but maxConnections
  * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
+ * @param fastOpenWait  with {@code fastOpen}, how long a new connection waits for the client's first bytes so that
+ *                      the server leg's SYN can carry them; zero connects at once (bytes already there still go)
  */
 public record ProxySettings(
         InetAddress address,
@@ -35,10 +37,13 @@ public record ProxySettings(
         Duration connectTimeout,
         Duration drainTimeout,
         int relayBuffer,
-        int connsPerSource) {
+        int connsPerSource,
+        Duration fastOpenWait) {
 
     /** Netty takes the connect timeout as an int of milliseconds: about 24.8 days at most. */
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+    /** A longer wait for the client's first bytes would cost a server-speaks-first protocol more than a round trip. */
+    public static final Duration MAX_FAST_OPEN_WAIT = Duration.ofSeconds(1);
 
     public ProxySettings {
         require(port > 0 && port < 65536, "--port must be 1..65535, not " + port);
@@ -55,6 +60,9 @@ public record ProxySettings(
         require(!drainTimeout.isNegative(), "--drain-timeout must be >= 0");
         require(relayBuffer >= 16 * 1024, "--relay-buffer must be >= 16384 bytes, not " + relayBuffer);
         require(connsPerSource >= 0, "--conns-per-source must be >= 0 (0: no limit), not " + connsPerSource);
+        require(!fastOpenWait.isNegative() && fastOpenWait.compareTo(MAX_FAST_OPEN_WAIT) <= 0,
+                "--fastopen-wait must be 0.." + MAX_FAST_OPEN_WAIT.toSeconds() + " s, not "
+                        + fastOpenWait.toNanos() / 1e9 + " s");
     }
 
     private static void require(boolean condition, String message) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ProxyCounters {
     final LongAdder accepted = new LongAdder();
     final LongAdder connected = new LongAdder();
+    final LongAdder synData = new LongAdder();
     final LongAdder overLimit = new LongAdder();
     final LongAdder overSourceLimit = new LongAdder();
     final LongAdder connectFailed = new LongAdder();
@@ -35,6 +36,11 @@ public final class ProxyCounters {
         return connected.sum();
     }
 
+    /** Server legs whose SYN carried the client's first bytes (Fast Open). */
+    public long synData() {
+        return synData.sum();
+    }
+
     public long overLimit() {
         return overLimit.sum();
     }
@@ -57,7 +63,8 @@ public final class ProxyCounters {
 
     @Override
     public String toString() {
-        return "accepted=" + accepted() + " connected=" + connected() + " overLimit=" + overLimit() + " overSourceLimit=" + overSourceLimit()
+        return "accepted=" + accepted() + " connected=" + connected() + " synData=" + synData()
+                + " overLimit=" + overLimit() + " overSourceLimit=" + overSourceLimit()
                 + " connectFailed=" + connectFailed() + " aborted=" + aborted()
                 + " pendingCollected=" + pendingCollected();
     }

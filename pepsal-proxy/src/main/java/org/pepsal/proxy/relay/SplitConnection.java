@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -25,6 +26,8 @@ import java.net.Inet6Address;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One split connection: the accepted client leg and the server leg the proxy opens from the client's own
@@ -34,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SplitConnection implements ConnectionHandle {
     private static final Logger LOG = LoggerFactory.getLogger(SplitConnection.class);
+    /** {@code tcpi_state} of a socket whose SYN has not been answered yet (include/net/tcp_states.h). */
+    private static final int TCP_SYN_SENT = 2;
 
     private final ProxyServices services;
     private final EpollSocketChannel client;
@@ -52,6 +57,8 @@ final class SplitConnection implements ConnectionHandle {
     /** The satellite-side socket as the pacer knows it; null without a link or before the server leg connected. */
     private PacedLeg paced;
     private Direction towardsSatellite;
+    /** The connect timeout's stand-in after a SYN that carried data; cancelled when the connection ends. */
+    private ScheduledFuture<?> handshakeCheck;
 
     SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter) {
         this.services = services;
@@ -60,10 +67,22 @@ final class SplitConnection implements ConnectionHandle {
         this.splitter = splitter;
     }
 
-    /** Opens the server leg: bound to the client's address (IP_TRANSPARENT), connecting to the original destination. */
-    void start(ConnectionEntry admitted) {
+    /** The table admitted the connection: the client leg gets its options; the server leg is not open yet. */
+    void admitted(ConnectionEntry admitted) {
         this.entry = admitted;
         services.clientLeg().applySocket(client);
+    }
+
+    /**
+     * Opens the server leg: bound to the client's address (IP_TRANSPARENT), connecting to the original destination.
+     * What the client has sent so far is queued on it before the connect, so that with Fast Open the SYN carries
+     * it; the connect then completes at once (Netty counts the leg connected as the SYN leaves), which is why a
+     * handshake check stands in for the connect timeout on that path.
+     */
+    void connect() {
+        if (finished) {
+            return;
+        }
         var settings = services.settings();
         SocketProtocolFamily family = key.server().getAddress() instanceof Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
@@ -85,18 +104,73 @@ final class SplitConnection implements ConnectionHandle {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
-        bootstrap.connect(key.server(), key.client()).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                connectFailed(f.cause());
+        bootstrap.register().addListener((ChannelFuture registered) -> {
+            if (finished) {
                 return;
             }
-            try {
-                connected();
-            } catch (RuntimeException e) {
-                // Netty would log and drop it, leaving both legs open and the entry in the table for good.
-                abortWith("setting up the connected legs failed: " + RelayHandler.describe(e));
+            if (!registered.isSuccess()) {
+                connectFailed(registered.cause());
+                return;
+            }
+            // Written but not flushed: Netty's connect hands the first of them to sendto(MSG_FASTOPEN).
+            boolean early = settings.fastOpen() && splitter.queueEarly(server);
+            ChannelFuture connecting = server.connect(key.server(), key.client());
+            // Read before the listener below flushes the rest: nothing but the SYN can have sent data yet. (A
+            // connect that completed at once need not have carried any: on veth the handshake can finish within
+            // the call.)
+            TcpInfo atConnect = early && connecting.isSuccess() ? kernelInfo(server) : null;
+            connecting.addListener((ChannelFuture f) -> {
+                if (finished) {
+                    return;
+                }
+                if (!f.isSuccess()) {
+                    connectFailed(f.cause());
+                    return;
+                }
+                try {
+                    connected();
+                } catch (RuntimeException e) {
+                    // Netty would log and drop it, leaving both legs open and the entry in the table for good.
+                    abortWith("setting up the connected legs failed: " + RelayHandler.describe(e));
+                }
+            });
+            if (atConnect != null && atConnect.bytesSent() > 0) {
+                services.counters().synData.increment();
+            }
+            if (atConnect != null && atConnect.state() == TCP_SYN_SENT) {
+                awaitHandshake(settings.connectTimeout());
             }
         });
+    }
+
+    /**
+     * After a SYN that carried data, Netty counts the leg connected though the server has not answered yet: a
+     * server that never does is a connect timeout all the same, seen by the handshake still pending at that time.
+     */
+    private void awaitHandshake(Duration timeout) {
+        if (timeout.isZero()) {
+            return; // the kernel's SYN retries end it, as for any connect
+        }
+        handshakeCheck = client.eventLoop().schedule(() -> {
+            if (!finished && handshakePending(server)) {
+                connectFailed(new ConnectTimeoutException("connection timed out after " + timeout.toMillis()
+                        + " ms: " + key.server()));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean handshakePending(EpollSocketChannel channel) {
+        TcpInfo info = kernelInfo(channel);
+        return info != null && info.state() == TCP_SYN_SENT;
+    }
+
+    /** The leg's TCP_INFO without its congestion control; null once the socket is gone. */
+    private static TcpInfo kernelInfo(EpollSocketChannel channel) {
+        try {
+            return NativeSockets.tcpInfo(channel.fd().intValue());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -227,7 +301,7 @@ final class SplitConnection implements ConnectionHandle {
         source.config().setAutoRead(false);
     }
 
-    private static int unread(AbstractEpollStreamChannel channel) {
+    static int unread(AbstractEpollStreamChannel channel) {
         try {
             return NativeSockets.unreadBytes(channel.fd().intValue());
         } catch (RuntimeException e) {
@@ -268,6 +342,9 @@ final class SplitConnection implements ConnectionHandle {
 
     private void finish(String reason, boolean reset) {
         finished = true;
+        if (handshakeCheck != null) {
+            handshakeCheck.cancel(false);
+        }
         if (paced != null) {
             services.pacer().remove(paced);
         }

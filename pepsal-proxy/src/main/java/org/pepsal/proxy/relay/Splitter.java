@@ -11,13 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of an accepted (TPROXY-diverted) connection: its local address is the original
- * destination. Enters it in the table, or resets it when the table is full, and starts the split.
+ * destination. Enters it in the table, or resets it when the table is full, and starts the split. With Fast Open
+ * the server leg connects once the client's first bytes are here (or after {@code --fastopen-wait} without them),
+ * so that its SYN can carry them: a client speaking first sends its request in the same burst as the handshake's
+ * last ACK, so the wait ends within moments, while a server speaking first pays the wait once.
  */
 final class Splitter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
@@ -27,6 +33,9 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     private final List<Object> early = new ArrayList<>();
     private boolean endedEarly;
     private SplitConnection connection;
+    /** Admitted, with the server leg's connect held back for the client's first bytes. */
+    private boolean waiting;
+    private ScheduledFuture<?> firstBytesWait;
 
     Splitter(ProxyServices services) {
         this.services = services;
@@ -56,12 +65,36 @@ final class Splitter extends ChannelInboundHandlerAdapter {
             SplitConnection.reset(client);
             return;
         }
-        connection.start(admission.entry());
+        connection.admitted(admission.entry());
+        var settings = services.settings();
+        Duration wait = settings.fastOpenWait();
+        if (settings.fastOpen() && (!wait.isZero() || SplitConnection.unread(client) > 0)) {
+            waiting = true;
+            ctx.read();
+            if (!wait.isZero()) {
+                firstBytesWait = ctx.executor().schedule(this::connect, wait.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } else {
+            connection.connect();
+        }
+    }
+
+    /** Ends the wait for the client's first bytes: they are here, its FIN is, or the wait is over. */
+    private void connect() {
+        if (!waiting) {
+            return;
+        }
+        waiting = false;
+        if (firstBytesWait != null) {
+            firstBytesWait.cancel(false);
+        }
+        connection.connect();
     }
 
     /**
-     * Netty reads even with auto-read off when the client's FIN arrives early (EPOLLRDHUP), so what the client
-     * sent before the server leg is up is kept here (at most a socket buffer's worth) and handed on later.
+     * What the client sent before the server leg is up: its first bytes when waiting for them (Fast Open), and
+     * whatever Netty reads, auto-read off or not, when the client's FIN arrives early (EPOLLRDHUP) — at most a
+     * socket buffer's worth. Kept here and handed on.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -69,13 +102,37 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        connect();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             endedEarly = true;
+            connect();
         }
     }
 
-    /** Writes what arrived early to the server leg; returns whether the client's FIN came with it. */
+    /**
+     * Queues what arrived so far on the not yet connected server leg, without flushing it, for its SYN to carry;
+     * returns whether there was anything.
+     */
+    boolean queueEarly(Channel server) {
+        if (early.isEmpty()) {
+            return false;
+        }
+        for (Object msg : early) {
+            server.write(msg, server.voidPromise());
+        }
+        early.clear();
+        return true;
+    }
+
+    /**
+     * Writes what arrived early, and what the SYN did not take, to the connected server leg; returns whether the
+     * client's FIN came with it.
+     */
     boolean handOver(Channel server) {
         for (Object msg : early) {
             server.write(msg, server.voidPromise());
@@ -87,6 +144,9 @@ final class Splitter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (firstBytesWait != null) {
+            firstBytesWait.cancel(false);
+        }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
     }

@@ -23,6 +23,9 @@ final class TransparentServerLegs implements ServerLegs {
             // Two connections from one client port to two servers need the same local address:port twice.
             channel.config().setReuseAddress(true);
             if (settings.fastOpen()) {
+                // Netty's flag, not the kernel's socket option: bytes written (unflushed) before connect() go with
+                // sendto(MSG_FASTOPEN), so the SYN carries them when the kernel has a cookie for the server (or
+                // tcp_fastopen has 0x4); otherwise the kernel sends a plain SYN and the bytes follow the handshake.
                 channel.config().setOption(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
             }
             leg.applySocket(channel);

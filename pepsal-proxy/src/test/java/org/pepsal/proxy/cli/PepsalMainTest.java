@@ -28,6 +28,7 @@ class PepsalMainTest {
         assertThat(settings.pendingLifetime()).isEqualTo(Duration.ofSeconds(18000));
         assertThat(settings.tableLogInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.fastOpen()).isFalse();
+        assertThat(settings.fastOpenWait()).isEqualTo(Duration.ofMillis(10));
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.connsPerSource()).isEqualTo(512);
         assertThat(settings.splice()).isFalse();
@@ -81,6 +82,16 @@ class PepsalMainTest {
         assertThat(run("--log-interval", "0.0005").err()).contains("--log-interval must be at least 0.001 s");
         assertThat(parse("--log-interval", "0.001").tableLogInterval()).isEqualTo(Duration.ofMillis(1));
         assertThat(run("--drain-timeout", "1e300").err()).contains("--drain-timeout is too large");
+    }
+
+    @Test
+    void fastOpenWaitIsBoundedAndZeroMeansAtOnce() {
+        assertThat(parse("--fastopen", "--fastopen-wait", "0").fastOpenWait()).isZero();
+        assertThat(parse("--fastopen-wait", "0.002").fastOpenWait()).isEqualTo(Duration.ofMillis(2));
+        Run tooLong = run("--fastopen-wait", "5");
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("--fastopen-wait must be 0..1 s, not 5.0 s");
+        assertThat(run("--fastopen-wait", "-0.1").err()).contains("--fastopen-wait must be >= 0");
     }
 
     @Test

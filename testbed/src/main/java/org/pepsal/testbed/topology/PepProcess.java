@@ -8,6 +8,8 @@ import org.pepsal.proxy.rules.TproxyRules;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +24,11 @@ public final class PepProcess {
     /** What the jar logs once per listening socket. */
     static final String LISTENING = "PEPsal listening on";
 
+    private final Host host;
     private final ManagedProcess process;
 
-    private PepProcess(ManagedProcess process) {
+    private PepProcess(Host host, ManagedProcess process) {
+        this.host = host;
         this.process = process;
     }
 
@@ -110,7 +114,7 @@ public final class PepProcess {
         while (System.nanoTime() < deadline) {
             String log = process.output();
             if (log.split(LISTENING, -1).length - 1 >= expected) {
-                return new PepProcess(process);
+                return new PepProcess(host, process);
             }
             if (!process.isAlive()) {
                 throw new IllegalStateException("pepsal exited with " + process.process().exitValue() + ":\n" + log);
@@ -131,6 +135,17 @@ public final class PepProcess {
 
     public String log() {
         return process.output();
+    }
+
+    /** {@code GET /metrics} from inside its host (the proxy serves them on loopback only, on {@code --metrics-port}). */
+    public String metrics(int port) {
+        return host.call(() -> {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        });
     }
 
     /** SIGTERM, then the exit code once it has drained and stopped. */

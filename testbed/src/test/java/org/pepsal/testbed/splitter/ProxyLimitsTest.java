@@ -6,7 +6,6 @@ import org.pepsal.testbed.topology.PepProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,7 +61,7 @@ class ProxyLimitsTest extends EchoGatewayFixture {
             JsonNode timedOut = Net.flowRecords(flows).stream().filter(r -> r.get("server").asText().endsWith(":" + silentPort))
                     .findFirst().orElseThrow();
             assertThat(timedOut.get("closeReason").asText()).contains("timed out");
-            String metrics = scrapeMetrics(8404);
+            String metrics = pep.metrics(8404);
             assertThat(metrics).contains("pepsal_connections_over_source_limit_total 20.0")
                     .contains("pepsal_connections_per_source_limit 5.0")
                     .contains("pepsal_connections_over_limit_total 0.0")
@@ -77,17 +76,6 @@ class ProxyLimitsTest extends EchoGatewayFixture {
             net.server().exec("iptables", "-D", "INPUT", "-p", "tcp", "--dport", Integer.toString(silentPort), "-j", "DROP");
             net.client().exec("ip", "addr", "del", otherHost + "/24", "dev", net.clientEnd().device());
         }
-    }
-
-    /** GET /metrics from inside the gateway (the proxy serves it on the gateway's loopback only). */
-    private static String scrapeMetrics(int port) {
-        return net.gateway().call(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            }
-        });
     }
 
     @Test
