@@ -27,9 +27,9 @@ final class ResultTables {
     private static final Set<String> NOT_SUMMARISED = Set.of(Metrics.CONGESTION_CONTROL, Metrics.LINK_HEALTH,
             Metrics.POINT_STATUS, Metrics.POINT_START, Metrics.POINT_DURATION, Metrics.PHYSICAL_LIMIT,
             Metrics.RECEIVE_WINDOW_LIMIT);
-    /** The metrics compared in pairs with the baseline mode. */
+    /** The metrics compared in pairs with the baseline mode; and a command workload's own, but its exit status. */
     private static final List<String> PAIRED = List.of(Metrics.GOODPUT, Metrics.GOODPUT_AFTER_STARTUP,
-            Metrics.STARTUP_TIME, Metrics.TRANSFER_TIME, Metrics.FLOW_COMPLETION_TIME);
+            Metrics.STARTUP_TIME, Metrics.TRANSFER_TIME, Metrics.FLOW_COMPLETION_TIME, Metrics.COMMAND_WALL_TIME);
 
     private final ReportData data;
     private final Html html;
@@ -90,10 +90,15 @@ final class ResultTables {
         html.heading("Paired comparison with " + baseline);
         html.paragraph("For each repetition both modes ran (the same repetition sees the same loss pattern), the ratio "
                 + "mode / " + baseline + "; then the ratios' median with its exact 95 % interval.");
+        List<String> metrics = new ArrayList<>(PAIRED);
+        data.results().stream().map(Measurement::metric).distinct()
+                .filter(metric -> metric.startsWith(Metrics.command("")) && !metrics.contains(metric)
+                        && !metric.equals(Metrics.COMMAND_EXIT_STATUS))
+                .forEach(metrics::add);
         List<List<String>> rows = new ArrayList<>();
         for (String variant : data.variants().keySet()) {
             for (String mode : others) {
-                for (String metric : PAIRED) {
+                for (String metric : metrics) {
                     Map<String, Map<String, Map<Integer, List<Estimate>>>> bySize = new TreeMap<>();
                     data.rows(metric).stream().filter(m -> m.variant().equals(variant))
                             .forEach(m -> bySize.computeIfAbsent(m.parameters().getOrDefault(Metrics.FLOW_SIZE, ""), k -> new TreeMap<>())
