@@ -27,7 +27,7 @@ record IdleSoak(int connections) implements SoakCheck {
     public SoakOutcome run(SoakContext context) {
         PepProcess pep;
         try {
-            pep = context.proxy("idle", List.of("--conns", Integer.toString(connections + 64),
+            pep = context.proxy("idle", List.of("--conns", Integer.toString(connections + 16),
                     "--conns-per-source", "0"));
         } catch (IllegalStateException e) {
             // Most likely the descriptor check: the proxy says which limit and how many would fit.
