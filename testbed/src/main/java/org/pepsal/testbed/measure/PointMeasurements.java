@@ -61,8 +61,9 @@ public final class PointMeasurements {
         measured = measured.plus(LinkDrops.of(point, Legs.SATELLITE, output.satelliteStats()));
         measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.satelliteBackend(),
                 output.satelliteStats(), scenario.health()));
-        return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
+        measured = measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
                 output.terrestrialStats(), scenario.health()));
+        return measured.plus(new Measured(List.of(LinkHealth.point(point, measured.rows())), List.of()));
     }
 
     /**
