@@ -110,7 +110,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         Scenario settings = point.scenario();
         LinkBackends.Choice choice = describe(point.satelliteLink());
         try (SatelliteTopology topology = SatelliteTopology.build(settings.topology().shape(), point.satelliteLink(),
-                settings.topology().terrestrial(), choice.backend(), settings.hosts()::forRole)) {
+                choice.backend(), settings.topology().terrestrial(),
+                settings.topology().terrestrialBackend(choice.backend()).backend(), settings.hosts()::forRole)) {
             return report(Calibration.run(topology.satelliteLink(), settings.calibration().tolerances(), effort));
         }
     }

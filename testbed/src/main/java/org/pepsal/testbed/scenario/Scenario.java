@@ -2,6 +2,8 @@ package org.pepsal.testbed.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.link.LinkBackend;
+import org.pepsal.testbed.link.LinkBackends;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.topology.SatelliteTopology;
@@ -27,8 +29,17 @@ public record Scenario(String name, String description, String question, Topolog
                        long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration,
                        HealthSettings health) {
 
-    /** The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link. */
-    public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial) {
+    /**
+     * The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link.
+     *
+     * @param emulateTerrestrial whether the terrestrial hop goes through the run's link backend even when a plain
+     *                           veth would give what it asks (a rate only)
+     */
+    public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial, boolean emulateTerrestrial) {
+        /** How the terrestrial hop is realised, and why: a plain veth, or {@code emulator} where it must be. */
+        public LinkBackends.Choice terrestrialBackend(LinkBackend emulator) {
+            return LinkBackends.terrestrial(terrestrial, emulateTerrestrial, emulator);
+        }
     }
 
     /**
