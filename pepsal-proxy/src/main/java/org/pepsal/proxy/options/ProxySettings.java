@@ -1,7 +1,9 @@
 package org.pepsal.proxy.options;
 
 import org.pepsal.proxy.link.SatelliteLink;
+import org.pepsal.proxy.socket.DeadPeerDetection;
 import org.pepsal.proxy.socket.LegOptions;
+import org.pepsal.proxy.table.IdleTimeouts;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.time.Duration;
  * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
  * @param fastOpenWait  with {@code fastOpen}, how long a new connection waits for the client's first bytes so that
  *                      the server leg's SYN can carry them; zero connects at once (bytes already there still go)
+ * @param deadPeers     keepalive and TCP_USER_TIMEOUT, on both legs once connected
+ * @param idleTimeouts  how long an established or half-closed connection may pass no data before it is reset
  */
 public record ProxySettings(
         InetAddress address,
@@ -38,7 +42,9 @@ public record ProxySettings(
         Duration drainTimeout,
         int relayBuffer,
         int connsPerSource,
-        Duration fastOpenWait) {
+        Duration fastOpenWait,
+        DeadPeerDetection deadPeers,
+        IdleTimeouts idleTimeouts) {
 
     /** Netty takes the connect timeout as an int of milliseconds: about 24.8 days at most. */
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);

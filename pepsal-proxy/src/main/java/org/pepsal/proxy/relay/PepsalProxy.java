@@ -76,7 +76,7 @@ public final class PepsalProxy implements AutoCloseable {
         this.settings = settings;
         this.table = new ConnectionTable(settings.maxConnections(), settings.connsPerSource());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
-        this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
+        this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog(), settings.idleTimeouts());
         this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
                 KeepRegisteredIoHandler.newFactory());
         this.pacer = settings.satelliteLink() == null ? null : new SatellitePacer(settings.satelliteLink());
@@ -109,9 +109,9 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private void bind() {
-        LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg());
+        LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg(), settings.deadPeers());
         ProxyServices services = new ProxyServices(settings, table, flowLog,
-                new LegConfigurer("client", settings.clientLeg()), serverLeg,
+                new LegConfigurer("client", settings.clientLeg(), settings.deadPeers()), serverLeg,
                 new TransparentServerLegs(settings, serverLeg), counters, pacer);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -209,7 +209,8 @@ public final class PepsalProxy implements AutoCloseable {
                 }
             }
             // Accepted sockets inherit it, and the window scale is fixed at the handshake.
-            new LegConfigurer("client", settings.clientLeg()).applyReceiveBuffer(channel.fd().intValue());
+            new LegConfigurer("client", settings.clientLeg(), settings.deadPeers())
+                    .applyReceiveBuffer(channel.fd().intValue());
         });
     }
 
@@ -270,7 +271,7 @@ public final class PepsalProxy implements AutoCloseable {
                 .orTimeout(5, TimeUnit.SECONDS)
                 .whenCompleteAsync((ignored, error) -> {
                     try {
-                        tableLog.write(entries, Instant.now());
+                        tableLog.write(entries, Instant.now(), counters::timedOut);
                     } catch (RuntimeException e) {
                         LOG.warn(e.getMessage());
                     }

@@ -1,5 +1,9 @@
 package org.pepsal.proxy.relay;
 
+import org.pepsal.proxy.table.IdleTimeouts;
+
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Event counts since start, for the log at shutdown and for metrics. */
@@ -12,7 +16,18 @@ public final class ProxyCounters {
     final LongAdder connectFailed = new LongAdder();
     final LongAdder aborted = new LongAdder();
     final LongAdder pendingCollected = new LongAdder();
+    private final Map<IdleTimeouts.Reason, LongAdder> timedOut = new EnumMap<>(IdleTimeouts.Reason.class);
     private volatile ProxyEvents events = ProxyEvents.NONE;
+
+    public ProxyCounters() {
+        for (IdleTimeouts.Reason reason : IdleTimeouts.Reason.values()) {
+            timedOut.put(reason, new LongAdder());
+        }
+    }
+
+    void countTimeout(IdleTimeouts.Reason reason) {
+        timedOut.get(reason).increment();
+    }
 
     /** Sets the observer of connection events (the metrics); {@code null} for none. */
     public void events(ProxyEvents observer) {
@@ -61,11 +76,17 @@ public final class ProxyCounters {
         return pendingCollected.sum();
     }
 
+    /** Connections reset because they were quiet longer than this timeout allows. */
+    public long timedOut(IdleTimeouts.Reason reason) {
+        return timedOut.get(reason).sum();
+    }
+
     @Override
     public String toString() {
         return "accepted=" + accepted() + " connected=" + connected() + " synData=" + synData()
                 + " overLimit=" + overLimit() + " overSourceLimit=" + overSourceLimit()
                 + " connectFailed=" + connectFailed() + " aborted=" + aborted()
-                + " pendingCollected=" + pendingCollected();
+                + " pendingCollected=" + pendingCollected() + " idleTimedOut=" + timedOut(IdleTimeouts.Reason.IDLE)
+                + " halfCloseTimedOut=" + timedOut(IdleTimeouts.Reason.HALF_CLOSE);
     }
 }
