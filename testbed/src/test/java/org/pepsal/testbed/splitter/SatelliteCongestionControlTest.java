@@ -47,9 +47,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * The satellite leg's BPF congestion control, {@code pepsal_sat}, against the real kernel: missing, the testbed
  * refuses a point that names it and the proxy warns and uses the default; {@code scripts/satcc.sh load} registers
  * it; a download through the link-aware PEP over an emulated lossy link (10 Mbit/s, 100 ms RTT, 1 % loss) keeps
- * the satellite leg's window at its target (2 × share × min RTT, read back with {@code ss -tin}) where Reno's
- * collapses, and arrives intact; {@code unload} leaves nothing registered. Registration is global: a
- * {@code pepsal_sat} registered before the test is kept (and the absent case is then not tested).
+ * the satellite leg's window at its target (2 × share × min RTT in full packets, read back with {@code ss -tin})
+ * and its payload paced so the packets fill just the share, where Reno's window collapses, and arrives intact;
+ * {@code unload} leaves nothing registered. Registration is global: a {@code pepsal_sat} registered before the
+ * test is kept (and the absent case is then not tested).
  */
 @NeedsRoot
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,6 +73,7 @@ class SatelliteCongestionControlTest {
     /** One socket in {@code ss -tin}: its congestion control's name and the fields the window is checked with. */
     private static final Pattern CWND = Pattern.compile("\\bcwnd:(\\d+)");
     private static final Pattern MSS = Pattern.compile("\\bmss:(\\d+)");
+    private static final Pattern PMTU = Pattern.compile("\\bpmtu:(\\d+)");
     private static final Pattern MIN_RTT = Pattern.compile("\\bminrtt:([0-9.]+)");
     /** {@code pacing_rate 9800000bps/9800000bps}: the rate, and the cap SO_MAX_PACING_RATE set, when one is. */
     private static final Pattern PACING = Pattern.compile("\\bpacing_rate ([0-9.]+)([KMG]?)bps(?:/([0-9.]+)([KMG]?)bps)?");
@@ -81,11 +83,16 @@ class SatelliteCongestionControlTest {
     Path work;
     private boolean registeredBefore;
 
-    record Sample(String congestionControl, int cwnd, int mss, double minRttSeconds, double pacingBytesPerSecond,
-                  double maxPacingBytesPerSecond, long bytesRetransmitted) {
-        /** The window pepsal_sat aims at for this socket's share and path. */
+    record Sample(String congestionControl, int cwnd, int mss, int pmtu, double minRttSeconds,
+                  double pacingBytesPerSecond, double maxPacingBytesPerSecond, long bytesRetransmitted) {
+        /** The window pepsal_sat aims at for this socket's share of the link and path: in full-sized packets. */
         double target() {
-            return Math.max(10, 2 * maxPacingBytesPerSecond * minRttSeconds / mss);
+            return Math.max(10, 2 * maxPacingBytesPerSecond * minRttSeconds / pmtu);
+        }
+
+        /** The payload rate that puts the share on the link in whole packets (the kernel paces payload). */
+        double payloadShare() {
+            return maxPacingBytesPerSecond * mss / pmtu;
         }
     }
 
@@ -158,9 +165,9 @@ class SatelliteCongestionControlTest {
         // The share is the pacer's 98 % of the link for the one connection; the window is twice its BDP.
         assertThat(steady).allSatisfy(s -> assertThat(s.maxPacingBytesPerSecond())
                 .isBetween(0.9 * RATE_BYTES_PER_SECOND, RATE_BYTES_PER_SECOND));
-        // ... and the kernel paces at it.
+        // ... and the kernel paces the payload so that the packets fill just the share.
         assertThat(steady).allSatisfy(s -> assertThat(s.pacingBytesPerSecond())
-                .isCloseTo(s.maxPacingBytesPerSecond(), within(0.01 * s.maxPacingBytesPerSecond())));
+                .isCloseTo(s.payloadShare(), within(0.01 * s.payloadShare())));
         long near = steady.stream().filter(s -> s.cwnd() >= 0.8 * s.target() && s.cwnd() <= 1.25 * s.target()).count();
         assertThat(near).as("samples with the window near its target: %s", steady).isGreaterThanOrEqualTo(
                 Math.round(0.8 * steady.size()));
@@ -259,15 +266,17 @@ class SatelliteCongestionControlTest {
             String info = lines[i + 1].strip();
             Matcher cwnd = CWND.matcher(info);
             Matcher mss = MSS.matcher(info);
+            Matcher pmtu = PMTU.matcher(info);
             Matcher minRtt = MIN_RTT.matcher(info);
-            if (!cwnd.find() || !mss.find() || !minRtt.find()) {
+            if (!cwnd.find() || !mss.find() || !pmtu.find() || !minRtt.find()) {
                 continue;
             }
             Matcher pacing = PACING.matcher(info);
             boolean paced = pacing.find();
             Matcher retrans = RETRANSMITTED.matcher(info);
             samples.add(new Sample(info.split("\\s+")[0], Integer.parseInt(cwnd.group(1)),
-                    Integer.parseInt(mss.group(1)), Double.parseDouble(minRtt.group(1)) / 1000,
+                    Integer.parseInt(mss.group(1)), Integer.parseInt(pmtu.group(1)),
+                    Double.parseDouble(minRtt.group(1)) / 1000,
                     paced ? bytesPerSecond(pacing.group(1), pacing.group(2)) : Double.NaN,
                     paced ? bytesPerSecond(pacing.group(3), pacing.group(4)) : Double.NaN,
                     retrans.find() ? Long.parseLong(retrans.group(1)) : 0));
