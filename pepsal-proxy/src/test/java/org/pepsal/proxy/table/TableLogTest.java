@@ -16,11 +16,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TableLogTest {
     private static final ConnectionHandle NO_OP = NoOpHandle.INSTANCE;
 
-    @Test
-    void rendersLikeTheOriginalLogger() {
+    /** The log's times are local: the expected texts are in UTC. */
+    private static void inUtc(Runnable test) {
         TimeZone saved = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneId.of("UTC")));
         try {
+            test.run();
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+    }
+
+    @Test
+    void rendersLikeTheOriginalLogger() {
+        inUtc(() -> {
             ConnectionTable table = new ConnectionTable(10, 0);
             Instant syn = Instant.parse("2026-11-29T02:03:04Z");
             ConnectionEntry connected = table.open(new FlowKey(new InetSocketAddress("10.0.0.1", 40000),
@@ -49,21 +58,13 @@ class TableLogTest {
             assertThat(TableLog.render(List.of(), Instant.parse("2026-11-02T12:00:00Z"), IdleTimeouts.OFF, r -> 0))
                     .isEqualTo("=== [Mon Nov  2 12:00:00 2026] ===\n No connections\n"
                             + " Timeouts: idle off (0 reset), half-close off (0 reset)\n");
-        } finally {
-            TimeZone.setDefault(saved);
-        }
+        });
     }
 
     /** Each connection says when its timeout resets it if nothing moves; the end says how many have been. */
     @Test
     void showsWhenEachTimeoutExpiresAndHowManyConnectionsTheyReset() {
-        TimeZone saved = TimeZone.getDefault();
-        TimeZone.setDefault(TimeZone.getTimeZone(ZoneId.of("UTC")));
-        try {
-            rendersTimeouts();
-        } finally {
-            TimeZone.setDefault(saved);
-        }
+        inUtc(TableLogTest::rendersTimeouts);
     }
 
     private static void rendersTimeouts() {
