@@ -166,8 +166,14 @@ public final class PepsalMain implements Callable<Integer> {
     Path config;
 
     @Option(names = "--relay-buffer", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Bytes queued for one leg before reading the other pauses (default ${DEFAULT-VALUE}).")
+            description = "Bytes one direction of a connection may hold in the proxy before reading its source "
+                    + "pauses (default ${DEFAULT-VALUE}); the kernel's socket buffers come on top.")
     int relayBuffer;
+
+    @Option(names = "--relay-memory", defaultValue = "268435456", paramLabel = "BYTES",
+            description = "Bytes all connections together may hold in the proxy before reading pauses everywhere "
+                    + "until a quarter has drained (default ${DEFAULT-VALUE}); must fit -XX:MaxDirectMemorySize.")
+    long relayMemory;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -209,7 +215,8 @@ public final class PepsalMain implements Callable<Integer> {
                 seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer,
                 connsPerSource, seconds(fastOpenWait, "--fastopen-wait"),
                 new DeadPeerDetection(KeepAlive.parse(keepAlive, "--keepalive"), seconds(userTimeout, "--user-timeout")),
-                new IdleTimeouts(seconds(idleTimeout, "--idle-timeout"), seconds(halfCloseTimeout, "--half-close-timeout")));
+                new IdleTimeouts(seconds(idleTimeout, "--idle-timeout"), seconds(halfCloseTimeout, "--half-close-timeout")),
+                relayMemory);
     }
 
     /** Seconds given as a decimal number; values beyond what a Duration of nanoseconds holds are refused. */

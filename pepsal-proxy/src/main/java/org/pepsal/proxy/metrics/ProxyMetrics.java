@@ -55,6 +55,10 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_relay_errors_total{leg=client|server,kind=reset|io}    counter
  * pepsal_bytes_total{direction=client_to_server|server_to_client} counter (payload the proxy received)
  * pepsal_flow_log_dropped_total                                counter: flow-log records dropped (queue full)
+ * pepsal_relay_queued_bytes                                     gauge: bytes the relay holds in user space
+ * pepsal_relay_memory_limit_bytes                               gauge (--relay-memory)
+ * pepsal_relay_pauses_total{cause=bound|budget}                 counter: a direction held --relay-buffer; all
+ *                                                               connections held --relay-memory
  * pepsal_connect_latency_seconds_bucket{le=...}                 histogram: SYN accepted → server leg connected
  *                                                               (with data in the SYN: → that SYN sent)
  * </pre>
@@ -133,6 +137,17 @@ public final class ProxyMetrics implements ProxyEvents {
                         m.closedBytesFromServer.sum() + m.activeBytesFromServer.get()))
                 .baseUnit("bytes").tag("direction", "server_to_client")
                 .description("Payload bytes the proxy received, by direction").register(registry);
+        Gauge.builder("pepsal.relay.queued", counters, ProxyCounters::relayQueuedBytes).baseUnit("bytes")
+                .description("Bytes read from one leg and not yet written to the other, over all connections")
+                .register(registry);
+        Gauge.builder("pepsal.relay.memory.limit", counters, ProxyCounters::relayMemoryLimit).baseUnit("bytes")
+                .description("The most the relay may hold in user space (--relay-memory)").register(registry);
+        FunctionCounter.builder("pepsal.relay.pauses", counters, ProxyCounters::boundPauses).tag("cause", "bound")
+                .description("Reading paused: one direction held --relay-buffer, or all held --relay-memory")
+                .register(registry);
+        FunctionCounter.builder("pepsal.relay.pauses", counters, ProxyCounters::budgetPauses).tag("cause", "budget")
+                .description("Reading paused: one direction held --relay-buffer, or all held --relay-memory")
+                .register(registry);
         connectLatency = Timer.builder("pepsal.connect.latency")
                 .description("From the accepted SYN to the connected server leg")
                 .serviceLevelObjectives(millis(1), millis(2), millis(5), millis(10), millis(20), millis(50),

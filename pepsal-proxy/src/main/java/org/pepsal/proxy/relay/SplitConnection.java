@@ -45,6 +45,8 @@ final class SplitConnection implements ConnectionHandle {
     private final EpollSocketChannel client;
     private final FlowKey key;
     private final Splitter splitter;
+    private final DirectionQueue toServer;
+    private DirectionQueue toClient;
     private ConnectionEntry entry;
     private EpollSocketChannel server;
     private boolean clientSentFin;
@@ -63,11 +65,13 @@ final class SplitConnection implements ConnectionHandle {
     /** The idle and half-close timeouts; null before the server leg connected. */
     private TimeoutWatch timeouts;
 
-    SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter) {
+    SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter,
+                    DirectionQueue toServer) {
         this.services = services;
         this.client = client;
         this.key = key;
         this.splitter = splitter;
+        this.toServer = toServer;
     }
 
     /** The table admitted the connection: the client leg gets its options; the server leg is not open yet. */
@@ -98,6 +102,7 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         server = opened;
+        toClient = services.newQueue(opened);
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
                 .channelFactory(() -> opened)
@@ -106,7 +111,8 @@ final class SplitConnection implements ConnectionHandle {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
+                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg(), toClient,
+                        settings.splice()));
         bootstrap.register().addListener((ChannelFuture registered) -> {
             if (finished) {
                 return;
@@ -207,20 +213,34 @@ final class SplitConnection implements ConnectionHandle {
             paced = services.pacer().add(satelliteIsClient ? client : server);
             towardsSatellite = satelliteIsClient ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
         }
+        boolean splice = services.settings().splice();
         boolean clientEnded = splitter.handOver(server);
         client.pipeline().replace(splitter, "relay",
-                new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg()));
-        server.config().setAutoRead(true);
+                new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg(), toServer, splice));
+        if (splice) {
+            // Spliced bytes stay in the kernel; Netty and the watermarks switch reading from here on.
+            toClient.stopSteering();
+            toServer.stopSteering();
+            server.config().setAutoRead(true);
+            if (!clientEnded) {
+                client.config().setAutoRead(true);
+            }
+        } else {
+            toClient.start();
+            if (!clientEnded) {
+                toServer.start();
+            }
+        }
         if (clientEnded) {
             inputEnded(Direction.CLIENT_TO_SERVER);
-        } else {
-            client.config().setAutoRead(true);
         }
-        if (services.settings().splice()) {
+        if (splice) {
             if (!clientEnded) {
                 splice(client, server);
             }
             splice(server, client);
+            KeepRegisteredIoHandler.reportPeerClose(client);
+            KeepRegisteredIoHandler.reportPeerClose(server);
         }
     }
 
@@ -256,6 +276,8 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         finWaiting(direction, false);
+        // Nothing is left to read: what the queue still holds drains without turning reading back on.
+        (direction == Direction.CLIENT_TO_SERVER ? toServer : toClient).stopSteering();
         if (direction == Direction.CLIENT_TO_SERVER) {
             clientSentFin = true;
         } else {
@@ -362,6 +384,10 @@ final class SplitConnection implements ConnectionHandle {
         }
         if (timeouts != null) {
             timeouts.stop();
+        }
+        toServer.closed();
+        if (toClient != null) {
+            toClient.closed();
         }
         if (paced != null) {
             services.pacer().remove(paced);
