@@ -121,7 +121,8 @@ class RelayMemoryTest extends EchoGatewayFixture {
 
     @Test
     void queuesLargerThanTheDirectMemoryLimitAreAStartUpError() {
-        assertThatThrownBy(() -> PepProcess.start(net.gateway(), work,
+        // Assigned, so that a proxy which starts after all is stopped after the test.
+        assertThatThrownBy(() -> pep = PepProcess.start(net.gateway(), work,
                 List.of("env", "JAVA_TOOL_OPTIONS=-XX:MaxDirectMemorySize=64m"), List.of("--conns", "2112")))
                 .hasMessageContaining("exited with 1")
                 .hasMessageContaining("--relay-memory 268435456")
