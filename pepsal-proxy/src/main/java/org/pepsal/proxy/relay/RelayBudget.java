@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The bytes all connections together may hold in user space: read from one leg and not yet written to the
  * other's socket ({@code --relay-memory}). Every read reserves its buffer from here before it is made, so the
- * total stays within the limit however many event loops read at once. A direction whose read finds the budget
+ * total stays within the limit however many event loops read at once, but for one byte per direction whose read
+ * was resumed just before others spent the budget (see {@link #reserve}). A direction whose read finds the budget
  * spent pauses and waits here; once the total is back under three quarters of the limit every waiting direction
  * reads again. Thread-safe: event loops share it.
  */
