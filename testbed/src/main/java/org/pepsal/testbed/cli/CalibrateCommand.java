@@ -38,7 +38,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--link", paramLabel = "LINK",
-            description = "A link as a scenario file writes it, e.g. 'rate: 20 Mbit/s, delay: 300 ms, loss: 1 %' "
+            description = "A link as a scenario file writes it, e.g. 'rate: 20 Mbit/s, delay: 300 ms, loss: 1 %%' "
                     + "(both ways) or 'preset: geo, up: {rate: 5 Mbit/s}'.")
     String link;
 
