@@ -7,7 +7,7 @@
  * in flight to fill that share, and not to get in the way: CUBIC and Reno halve on the link's random loss, and BBR
  * v1 drains the pipe for a round trip every 10 s to measure the RTT. This one holds the window at
  *
- *     target = GAIN × share (bytes/s) × min RTT / packet size, at least MIN_TARGET segments,
+ *     target = GAIN × share (payload bytes/s) × min RTT / MSS, at least MIN_TARGET segments,
  *
  * paces at the share through the kernel's internal pacing, and ignores loss: ssthresh keeps the window, undo
  * restores it, and after an RTO the next ACK puts the target back (the pacing still spreads it at the share).
@@ -90,30 +90,15 @@ static __u32 min_rtt_us(struct tcp_sock *tp)
 }
 
 /*
- * A full segment's size on the link: the payload, the TCP header with its options and the IP header. The share is
- * of the link's rate, which carries whole packets, while the kernel's internal pacing spaces segments by their
- * payload alone; pacing the payload at the share itself would send 3.6 % over it (1500 / 1448 with timestamps)
- * and build a queue that only grows.
- */
-static __u32 packet_size(struct sock *sk)
-{
-	struct inet_connection_sock *icsk = (struct inet_connection_sock *)sk;
-	struct tcp_sock *tp = tcp_sk(sk);
-
-	return tp->mss_cache + tp->tcp_header_len + icsk->icsk_af_ops->net_header_len;
-}
-
-/*
- * Paces at the share with the kernel's internal pacing (the payload at share × MSS / packet size), unless an fq
- * qdisc already paces the socket.
+ * Paces at the share with the kernel's internal pacing, unless an fq qdisc already paces the socket. The share is
+ * payload bytes per second, as the kernel paces and as the proxy sets SO_MAX_PACING_RATE: the proxy has already
+ * taken the packets' headers off the link's rate.
  */
 static void pace(struct sock *sk, __u64 share)
 {
-	__u32 mss = tcp_sk(sk)->mss_cache;
-
 	if (sk->sk_pacing_status == PACING_NONE)
 		sk->sk_pacing_status = PACING_NEEDED;
-	sk->sk_pacing_rate = mss ? share * mss / packet_size(sk) : share;
+	sk->sk_pacing_rate = share;
 }
 
 /* Opens or closes the safety valve from the smoothed RTT; true while it is open. */
@@ -143,7 +128,7 @@ static __u32 target_of(struct sock *sk, __u64 share)
 
 	if (!share || !min_rtt || !tp->mss_cache)
 		return 0;
-	segments = share * min_rtt / USEC_PER_SEC / packet_size(sk);
+	segments = share * min_rtt / USEC_PER_SEC / tp->mss_cache;
 	if (!valve_open(tp, state_of(sk), min_rtt))
 		segments *= GAIN;
 	if (segments < MIN_TARGET)
