@@ -2,9 +2,14 @@
 # Runs the netem checks, or any command, inside a small VM that boots Debian's stock kernel, which ships sch_netem
 # (a machine whose kernel lacks it, or cannot load modules, can still test the netem backend live).
 #
-#   scripts/netem-vm.sh SCENARIO [ARG…]  testbed run SCENARIO --backend netem ARG… inside the VM
+#   scripts/netem-vm.sh                  the netem checks (scripts/netem-checks.sh): the tests tagged netem, then
+#                                        quick-geo short, plain against split, with calibration tables
+#   scripts/netem-vm.sh SCENARIO [ARG…]  testbed run SCENARIO --backend netem ARG… inside the VM, then its
+#                                        calibration tables; the report in $NETEM_VM_OUT/scenario/SCENARIO
 #   scripts/netem-vm.sh -- CMD [ARG…]    CMD inside the VM, from this checkout's top folder
 #
+# The first two need the build of `mvn -B -DskipTests -Pnetem-vm package`, and widen calibration's tolerances to
+# TCG's (NetemLinkTest.TCG says what they are and how they were measured).
 # The VM is QEMU with TCG (no KVM needed). Its root file system is this machine's, exported read-only over 9p with
 # a tmpfs on top, so it runs this checkout's build with this machine's JDK, iproute2 and iperf3; only the kernel
 # and its modules come from the Debian package (apt-get download, cached by version). What the command writes to
@@ -41,6 +46,9 @@ if [ "${1:-}" = --guest ]; then
   done
   ip link set lo up
   hostname netem-vm
+  # PID 1 starts with the kernel's 1024/4096 descriptors; the PEP checks its --conns against RLIMIT_NOFILE
+  # (2112 connections need about 4300), so give the command what a service manager gives a root session.
+  ulimit -n 1048576
   status=0
   (cd "$(cat "$out/cwd")" && exec bash "$out/command.sh") </dev/null || status=$?
   echo "$status" >"$out/status"
@@ -51,21 +59,23 @@ cd "$(dirname "$0")/.."
 top=$PWD
 cache=${NETEM_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pepsal-netem-vm}
 out=$(realpath -m "${NETEM_VM_OUT:-testbed/target/netem-vm}")
-timeout_seconds=${NETEM_VM_TIMEOUT:-900}
+timeout_seconds=${NETEM_VM_TIMEOUT:-1800}
 cpus=${NETEM_VM_CPUS:-2}
 memory=${NETEM_VM_MEMORY:-3G}
 [ "$(id -u)" = 0 ] || { echo "netem-vm: run as root" >&2; exit 2; }
-command -v qemu-system-x86_64 >/dev/null || { echo "netem-vm: qemu-system-x86_64 missing (apt-get install qemu-system-x86)" >&2; exit 2; }
+scripts/setup.sh qemu-system-x86
 
 # The command the VM runs, from this folder.
-if [ $# -eq 0 ]; then
-  echo "usage: scripts/netem-vm.sh SCENARIO [ARG...] | -- CMD [ARG...]" >&2
-  exit 2
-elif [ "$1" = -- ]; then
+if [ "${1:-}" = -- ]; then
   shift
+  [ $# -gt 0 ] || { echo "usage: scripts/netem-vm.sh [SCENARIO [ARG...] | -- CMD [ARG...]]" >&2; exit 2; }
 else
-  [ -f testbed/target/testbed.jar ] || { echo "netem-vm: build first: mvn -B -DskipTests package" >&2; exit 2; }
-  set -- java -jar testbed/target/testbed.jar run "$@" --backend netem
+  scripts/netem-checks.sh ready
+  if [ $# -eq 0 ]; then
+    set -- scripts/netem-checks.sh
+  else
+    set -- scripts/netem-checks.sh scenario "$@"
+  fi
 fi
 
 # The kernel: the package linux-image-amd64 depends on, cached by its version.
@@ -142,7 +152,7 @@ mkdir -p "$out"
 rm -rf "$out/status" "$out/console.log" "$out/junit"
 printf '%s\n' "$top" >"$out/cwd"
 {
-  echo "export CI='${CI:-}' TESTBED_PREFIX='${TESTBED_PREFIX:-}' NETEM_VM_GUEST=1"
+  echo "export CI='${CI:-}' TESTBED_PREFIX='${TESTBED_PREFIX:-}' NETEM_VM_GUEST=1 NETEM_VM_OUT='$out'"
   printf '%q ' "$@"
   echo
 } >"$out/command.sh"

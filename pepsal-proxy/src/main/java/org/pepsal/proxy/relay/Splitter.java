@@ -1,6 +1,5 @@
 package org.pepsal.proxy.relay;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,8 +36,6 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     /** Admitted, with the server leg's connect held back for the client's first bytes. */
     private boolean waiting;
     private ScheduledFuture<?> firstBytesWait;
-    /** The client-to-server direction: what is kept here counts towards its bound. */
-    private DirectionQueue toServer;
 
     Splitter(ProxyServices services) {
         this.services = services;
@@ -48,9 +45,8 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         EpollSocketChannel client = (EpollSocketChannel) ctx.channel();
         services.counters().accepted.increment();
-        toServer = services.newQueue(client);
         FlowKey key = new FlowKey((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
-        connection = new SplitConnection(services, client, key, this, toServer);
+        connection = new SplitConnection(services, client, key, this);
         var admission = services.table().open(key, connection, Instant.now());
         if (admission.entry() == null) {
             switch (admission.refusal()) {
@@ -96,9 +92,9 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * What the client leg reads before the server leg is up: its first bytes when waiting for them (Fast Open), or
-     * a read Netty makes to report an error (the leg does not read otherwise, and a FIN waits in the kernel: see
-     * KeepRegisteredIoHandler). Kept here, within the direction's bound, and handed on.
+     * What the client sent before the server leg is up: its first bytes when waiting for them (Fast Open), and
+     * whatever Netty reads, auto-read off or not, when the client's FIN arrives early (EPOLLRDHUP) — at most a
+     * socket buffer's worth. Kept here and handed on.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -127,7 +123,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
             return false;
         }
         for (Object msg : early) {
-            server.write(msg, toServer.writePromise(server, (ByteBuf) msg));
+            server.write(msg, server.voidPromise());
         }
         early.clear();
         return true;
@@ -139,7 +135,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
      */
     boolean handOver(Channel server) {
         for (Object msg : early) {
-            server.write(msg, toServer.writePromise(server, (ByteBuf) msg));
+            server.write(msg, server.voidPromise());
         }
         early.clear();
         server.flush();
@@ -151,10 +147,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
         if (firstBytesWait != null) {
             firstBytesWait.cancel(false);
         }
-        for (Object msg : early) {
-            toServer.written(((ByteBuf) msg).capacity());
-            ReferenceCountUtil.release(msg);
-        }
+        early.forEach(ReferenceCountUtil::release);
         early.clear();
     }
 

@@ -71,15 +71,11 @@ public final class UserspaceBackend implements LinkBackend {
         b.exec("ip", "link", "set", "dev", bDevice, "mtu", Integer.toString(spec.bToA().mtu()));
         link.configureEnds();
         topology.adopt(link);
-        return new UserspaceLink(link, spec, emulator, new TunOverflows(a, aDevice, b, bDevice));
+        return new UserspaceLink(link, spec, emulator);
     }
 
-    /**
-     * A link carried by an emulator process; its statistics add what the kernel dropped at its TUN devices
-     * before the emulator read it.
-     */
-    public record UserspaceLink(Link link, LinkSpec spec, EmulatorProcess emulator, TunOverflows overflows)
-            implements EmulatedLink {
+    /** A link carried by an emulator process. */
+    public record UserspaceLink(Link link, LinkSpec spec, EmulatorProcess emulator) implements EmulatedLink {
         @Override
         public String backend() {
             return NAME;
@@ -87,7 +83,6 @@ public final class UserspaceBackend implements LinkBackend {
 
         @Override
         public long startSchedule() {
-            overflows.start();
             return emulator.startSchedule();
         }
 
@@ -99,8 +94,7 @@ public final class UserspaceBackend implements LinkBackend {
 
         @Override
         public Optional<LinkStats> stats() {
-            LinkStats counted = emulator.stats();
-            return Optional.of(counted.withTunOverflows(overflows.aToB(), overflows.bToA()));
+            return Optional.of(emulator.stats());
         }
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.pepsal.testbed.calibration.Calibration;
-import org.pepsal.testbed.link.LinkBackends;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.measure.LinkFigures;
@@ -61,25 +60,16 @@ public record RunMetadata(String scenario, String description, String question, 
         modes = modes == null ? List.of() : List.copyOf(modes);
     }
 
-    /**
-     * The link figures of one variant: rates, the path's base RTT, the forward link's mean loss, the MSS, and how
-     * its terrestrial hop is realised (a plain veth, or the run's link backend) and why.
-     */
+    /** The link figures of one variant: rates, the path's base RTT, the forward link's mean loss, the MSS. */
     public record VariantInfo(String id, Map<String, String> parameters, double downRateBitsPerSecond,
-                              double upRateBitsPerSecond, double baseRttSeconds, double downLoss, int mssBytes,
-                              String terrestrialLink) {
+                              double upRateBitsPerSecond, double baseRttSeconds, double downLoss, int mssBytes) {
         static VariantInfo of(Variant variant) {
             Scenario scenario = variant.scenario();
             LinkSpec satellite = scenario.link();
             LinkDirection down = satellite.aToB();
-            Scenario.TopologySettings topology = scenario.topology();
-            double rtt = satellite.baseRtt().plus(topology.terrestrial().baseRtt()).toNanos() / 1e9;
-            String terrestrial = LinkBackends.emulationNeeded(topology.terrestrial(), topology.emulateTerrestrial())
-                    .map(why -> "the run's link backend (" + why + ")")
-                    .orElseGet(() -> LinkBackends.plainVeth().description());
+            double rtt = satellite.baseRtt().plus(scenario.topology().terrestrial().baseRtt()).toNanos() / 1e9;
             return new VariantInfo(variant.id(), variant.parameterText(), down.rateBitsPerSecond(),
-                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - LinkFigures.TCP_IP_HEADERS,
-                    terrestrial);
+                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - LinkFigures.TCP_IP_HEADERS);
         }
     }
 

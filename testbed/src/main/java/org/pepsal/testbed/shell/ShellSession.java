@@ -186,7 +186,7 @@ public final class ShellSession implements AutoCloseable {
             UserCommand.stop(running);
         }
         if (server != null) {
-            UserCommand.stop(server.process()); // the shell and what it started (a compound line forks)
+            server.stop();
         }
         for (PointEnvironment.RunningPep pep : environment.peps()) {
             pep.process().stop();

@@ -117,7 +117,7 @@ class NetemCommandsTest {
 
     @Test
     void tbfBurstIsAtLeastOneMillisecondAtTheRate() {
-        assertThat(KernelShaping.burstBytes(SATELLITE.withRate(1_000_000_000))).isEqualTo(125_000);
+        assertThat(NetemCommands.burstBytes(SATELLITE.withRate(1_000_000_000))).isEqualTo(125_000);
     }
 
     @Test

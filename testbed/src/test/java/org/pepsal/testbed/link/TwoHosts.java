@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Two hosts joined by one userspace-emulated link; closing it must leave nothing of the run behind. */
+/** Two hosts joined by one emulated link (userspace unless told); closing it must leave nothing of the run behind. */
 final class TwoHosts implements AutoCloseable {
     final Topology topology = Topology.create();
     final Host a;
@@ -17,12 +17,16 @@ final class TwoHosts implements AutoCloseable {
     final EmulatedLink link;
 
     TwoHosts(LinkSpec spec) {
+        this(new UserspaceBackend(), spec);
+    }
+
+    TwoHosts(LinkBackend backend, LinkSpec spec) {
         try {
             a = topology.host("a");
             b = topology.host("b");
             TcpSettings.defaults().apply(a);
             TcpSettings.defaults().apply(b);
-            link = new UserspaceBackend().connect(topology, a, b, spec);
+            link = backend.connect(topology, a, b, spec);
         } catch (RuntimeException e) {
             topology.close();
             throw e;
