@@ -7,7 +7,7 @@
  * in flight to fill that share, and not to get in the way: CUBIC and Reno halve on the link's random loss, and BBR
  * v1 drains the pipe for a round trip every 10 s to measure the RTT. This one holds the window at
  *
- *     target = GAIN × share (bytes/s) × min RTT / MSS, at least MIN_TARGET segments,
+ *     target = GAIN × share (payload bytes/s) × min RTT / MSS, at least MIN_TARGET segments,
  *
  * paces at the share through the kernel's internal pacing, and ignores loss: ssthresh keeps the window, undo
  * restores it, and after an RTO the next ACK puts the target back (the pacing still spreads it at the share).
@@ -89,7 +89,11 @@ static __u32 min_rtt_us(struct tcp_sock *tp)
 	return rtt == ~0U ? 0 : rtt;
 }
 
-/* Paces at the share with the kernel's internal pacing, unless an fq qdisc already paces the socket. */
+/*
+ * Paces at the share with the kernel's internal pacing, unless an fq qdisc already paces the socket. The share is
+ * payload bytes per second, as the kernel paces and as the proxy sets SO_MAX_PACING_RATE: the proxy has already
+ * taken the packets' headers off the link's rate.
+ */
 static void pace(struct sock *sk, __u64 share)
 {
 	if (sk->sk_pacing_status == PACING_NONE)
@@ -120,12 +124,11 @@ static __u32 target_of(struct sock *sk, __u64 share)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	__u32 min_rtt = min_rtt_us(tp);
-	__u32 mss = tp->mss_cache;
 	__u64 segments;
 
-	if (!share || !min_rtt || !mss)
+	if (!share || !min_rtt || !tp->mss_cache)
 		return 0;
-	segments = share * min_rtt / USEC_PER_SEC / mss;
+	segments = share * min_rtt / USEC_PER_SEC / tp->mss_cache;
 	if (!valve_open(tp, state_of(sk), min_rtt))
 		segments *= GAIN;
 	if (segments < MIN_TARGET)

@@ -6,6 +6,9 @@ import org.pepsal.proxy.metrics.MetricsServer;
 import org.pepsal.proxy.metrics.ProxyMetrics;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.relay.PepsalProxy;
+import org.pepsal.proxy.socket.DeadPeerDetection;
+import org.pepsal.proxy.socket.KeepAlive;
+import org.pepsal.proxy.table.IdleTimeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -122,6 +125,28 @@ public final class PepsalMain implements Callable<Integer> {
                     + "table; one more from it is reset (default ${DEFAULT-VALUE}; 0: no limit but --conns).")
     int connsPerSource;
 
+    @Option(names = "--idle-timeout", defaultValue = "3600", paramLabel = "SECONDS",
+            description = "Reset a connection that passed no data either way for this long (HAProxy's timeout "
+                    + "tunnel; default ${DEFAULT-VALUE} s; 0: never).")
+    double idleTimeout;
+
+    @Option(names = "--half-close-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Reset a half-closed connection (one end sent its FIN) that passed no data for this long "
+                    + "since (HAProxy's timeout client-fin / server-fin; default ${DEFAULT-VALUE} s; 0: the idle "
+                    + "timeout applies).")
+    double halfCloseTimeout;
+
+    @Option(names = "--keepalive", defaultValue = "120,30,6", paramLabel = "IDLE,INTERVAL,COUNT",
+            description = "TCP keepalive on both legs: probe after IDLE s quiet, every INTERVAL s, reset after COUNT "
+                    + "unanswered (default ${DEFAULT-VALUE}: a dead peer found in 5 minutes; 0: off).")
+    String keepAlive;
+
+    @Option(names = "--user-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "TCP_USER_TIMEOUT on both legs: reset when sent data (or keepalive probes) stay "
+                    + "unacknowledged this long (default ${DEFAULT-VALUE} s, RFC 793's; 0: the kernel's retries, "
+                    + "about 15 minutes).")
+    double userTimeout;
+
     @Option(names = "--drain-timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "On SIGTERM, how long open connections may finish before they are reset (default ${DEFAULT-VALUE} s).")
     double drainTimeout;
@@ -141,8 +166,14 @@ public final class PepsalMain implements Callable<Integer> {
     Path config;
 
     @Option(names = "--relay-buffer", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Bytes queued for one leg before reading the other pauses (default ${DEFAULT-VALUE}).")
+            description = "Bytes one direction of a connection may hold in the proxy before reading its source "
+                    + "pauses (default ${DEFAULT-VALUE}); the kernel's socket buffers come on top.")
     int relayBuffer;
+
+    @Option(names = "--relay-memory", defaultValue = "268435456", paramLabel = "BYTES",
+            description = "Bytes all connections together may hold in the proxy before reading pauses everywhere "
+                    + "until a quarter has drained (default ${DEFAULT-VALUE}); must fit -XX:MaxDirectMemorySize.")
+    long relayMemory;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -182,7 +213,10 @@ public final class PepsalMain implements Callable<Integer> {
                 fastOpen, threads != null ? threads : Runtime.getRuntime().availableProcessors(), splice,
                 legs.client(), legs.server(), legs.link(),
                 seconds(connectTimeout, "--connect-timeout"), seconds(drainTimeout, "--drain-timeout"), relayBuffer,
-                connsPerSource, seconds(fastOpenWait, "--fastopen-wait"));
+                connsPerSource, seconds(fastOpenWait, "--fastopen-wait"),
+                new DeadPeerDetection(KeepAlive.parse(keepAlive, "--keepalive"), seconds(userTimeout, "--user-timeout")),
+                new IdleTimeouts(seconds(idleTimeout, "--idle-timeout"), seconds(halfCloseTimeout, "--half-close-timeout")),
+                relayMemory);
     }
 
     /** Seconds given as a decimal number; values beyond what a Duration of nanoseconds holds are refused. */
@@ -220,6 +254,7 @@ public final class PepsalMain implements Callable<Integer> {
         if (metricsPort > 0) {
             try {
                 ProxyMetrics proxyMetrics = new ProxyMetrics(proxy.counters(), proxy.table());
+                proxyMetrics.timeouts(settings);
                 if (proxy.flowLog() != null) {
                     proxyMetrics.flowLog(proxy.flowLog());
                 }

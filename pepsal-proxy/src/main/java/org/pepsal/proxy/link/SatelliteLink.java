@@ -25,6 +25,12 @@ public record SatelliteLink(long rateBitsPerSecond, long receiveRateBitsPerSecon
     public static final int MAX_INITIAL_WINDOW_SEGMENTS = 4096;
     /** The share of the link's rate the pacers hand out together, so the bottleneck queue drains. */
     public static final double PACING_HEADROOM = 0.98;
+    /**
+     * Payload per byte on the link: the kernel paces a socket's payload (SO_MAX_PACING_RATE caps payload bytes per
+     * second), while the link carries whole packets, 1448 bytes of payload in 1500 with IPv4, TCP and timestamps.
+     * A cap set at the link's rate itself puts 3.6 % more on the link than it carries, a queue that only grows.
+     */
+    public static final double PAYLOAD_PER_LINK_BYTE = MSS / (MSS + 52.0);
     /** Receive buffer per satellite-side socket at a terminal, in BDPs: a window of one BDP with room for loss recovery. */
     public static final int RECEIVE_BUFFER_BDPS = 3;
 
@@ -79,9 +85,9 @@ public record SatelliteLink(long rateBitsPerSecond, long receiveRateBitsPerSecon
         return Math.round(rateBitsPerSecond / 8.0 * rtt.toNanos() / 1e9);
     }
 
-    /** Bytes per second all satellite-side senders may pace at together. */
+    /** Payload bytes per second all satellite-side senders may pace at together: 98 % of the link, in packets. */
     public double pacingCapacityBytesPerSecond() {
-        return PACING_HEADROOM * rateBitsPerSecond / 8.0;
+        return PACING_HEADROOM * PAYLOAD_PER_LINK_BYTE * rateBitsPerSecond / 8.0;
     }
 
     /** The receive buffer of a satellite-side socket that receives (a terminal's): a few receiving BDPs, within int. */

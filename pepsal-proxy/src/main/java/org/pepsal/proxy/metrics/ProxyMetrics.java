@@ -11,12 +11,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.relay.ProxyCounters;
 import org.pepsal.proxy.relay.ProxyEvents;
 import org.pepsal.proxy.table.ConnectionEntry;
 import org.pepsal.proxy.table.ConnectionState;
 import org.pepsal.proxy.table.ConnectionTable;
 import org.pepsal.proxy.table.FlowLog;
+import org.pepsal.proxy.table.IdleTimeouts;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -48,9 +50,15 @@ import java.util.concurrent.atomic.LongAdder;
  * pepsal_upstream_connect_failures_total{reason=refused|timeout|unreachable|other}  counter
  * pepsal_connections_reset_total                                counter: connections ended with a reset
  * pepsal_pending_collected_total                                counter: PENDING entries the collector reset
+ * pepsal_connections_timed_out_total{reason=idle|half_close}    counter: reset after --idle-timeout / --half-close-timeout
+ * pepsal_timeout_seconds{timeout=connect|idle|half_close|user}  gauge: the timeouts in force (0: off)
  * pepsal_relay_errors_total{leg=client|server,kind=reset|io}    counter
  * pepsal_bytes_total{direction=client_to_server|server_to_client} counter (payload the proxy received)
  * pepsal_flow_log_dropped_total                                counter: flow-log records dropped (queue full)
+ * pepsal_relay_queued_bytes                                     gauge: bytes the relay holds in user space
+ * pepsal_relay_memory_limit_bytes                               gauge (--relay-memory)
+ * pepsal_relay_pauses_total{cause=bound|budget}                 counter: a direction held --relay-buffer; all
+ *                                                               connections held --relay-memory
  * pepsal_connect_latency_seconds_bucket{le=...}                 histogram: SYN accepted → server leg connected
  *                                                               (with data in the SYN: → that SYN sent)
  * </pre>
@@ -103,6 +111,12 @@ public final class ProxyMetrics implements ProxyEvents {
                 .description("Connections ended with a reset on both legs").register(registry);
         FunctionCounter.builder("pepsal.pending.collected", counters, ProxyCounters::pendingCollected)
                 .description("PENDING connections reset by the garbage collector").register(registry);
+        for (IdleTimeouts.Reason reason : IdleTimeouts.Reason.values()) {
+            FunctionCounter.builder("pepsal.connections.timed.out", counters, c -> c.timedOut(reason))
+                    .tag("reason", reason.tag())
+                    .description("Connections reset because no data moved for --idle-timeout, or for "
+                            + "--half-close-timeout after one end's FIN").register(registry);
+        }
         closedClean = Counter.builder("pepsal.connections.closed").tag("how", "clean")
                 .description("Connections that ended").register(registry);
         closedReset = Counter.builder("pepsal.connections.closed").tag("how", "reset")
@@ -123,6 +137,17 @@ public final class ProxyMetrics implements ProxyEvents {
                         m.closedBytesFromServer.sum() + m.activeBytesFromServer.get()))
                 .baseUnit("bytes").tag("direction", "server_to_client")
                 .description("Payload bytes the proxy received, by direction").register(registry);
+        Gauge.builder("pepsal.relay.queued", counters, ProxyCounters::relayQueuedBytes).baseUnit("bytes")
+                .description("Bytes read from one leg and not yet written to the other, over all connections")
+                .register(registry);
+        Gauge.builder("pepsal.relay.memory.limit", counters, ProxyCounters::relayMemoryLimit).baseUnit("bytes")
+                .description("The most the relay may hold in user space (--relay-memory)").register(registry);
+        FunctionCounter.builder("pepsal.relay.pauses", counters, ProxyCounters::boundPauses).tag("cause", "bound")
+                .description("Reading paused: one direction held --relay-buffer, or all held --relay-memory")
+                .register(registry);
+        FunctionCounter.builder("pepsal.relay.pauses", counters, ProxyCounters::budgetPauses).tag("cause", "budget")
+                .description("Reading paused: one direction held --relay-buffer, or all held --relay-memory")
+                .register(registry);
         connectLatency = Timer.builder("pepsal.connect.latency")
                 .description("From the accepted SYN to the connected server leg")
                 .serviceLevelObjectives(millis(1), millis(2), millis(5), millis(10), millis(20), millis(50),
@@ -134,6 +159,20 @@ public final class ProxyMetrics implements ProxyEvents {
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Shows the timeouts the proxy runs with, so dashboards and alerts can read them beside what they cause. */
+    public void timeouts(ProxySettings settings) {
+        timeout("connect", settings.connectTimeout());
+        timeout("idle", settings.idleTimeouts().idle());
+        timeout("half_close", settings.idleTimeouts().halfClose());
+        timeout("user", settings.deadPeers().userTimeout());
+    }
+
+    private void timeout(String name, Duration value) {
+        Gauge.builder("pepsal.timeout", () -> value.toNanos() / 1e9).baseUnit("seconds").tag("timeout", name)
+                .description("A timeout in force (--connect-timeout, --idle-timeout, --half-close-timeout, "
+                        + "--user-timeout); 0 when off").register(registry);
     }
 
     /** Counts the flow log's dropped records (its queue is bounded). */

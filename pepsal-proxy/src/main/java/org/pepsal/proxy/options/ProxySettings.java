@@ -1,7 +1,9 @@
 package org.pepsal.proxy.options;
 
 import org.pepsal.proxy.link.SatelliteLink;
+import org.pepsal.proxy.socket.DeadPeerDetection;
 import org.pepsal.proxy.socket.LegOptions;
+import org.pepsal.proxy.table.IdleTimeouts;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -15,9 +17,12 @@ import java.time.Duration;
  * @param satelliteLink the satellite link as the operator stated it, or null: the proxy then only relays
  * @param connectTimeout upstream connect timeout; zero leaves it to the kernel's SYN retries
  * @param connsPerSource most connections from one client address at once; 0 for no limit but maxConnections
- * @param relayBuffer   bytes queued for a leg before reading from the other leg pauses
+ * @param relayBuffer   bytes one direction of a connection may hold in user space before its source pauses
  * @param fastOpenWait  with {@code fastOpen}, how long a new connection waits for the client's first bytes so that
  *                      the server leg's SYN can carry them; zero connects at once (bytes already there still go)
+ * @param deadPeers     keepalive and TCP_USER_TIMEOUT, on both legs once connected
+ * @param idleTimeouts  how long an established or half-closed connection may pass no data before it is reset
+ * @param relayMemory   bytes all connections together may hold in user space before reading pauses everywhere
  */
 public record ProxySettings(
         InetAddress address,
@@ -38,7 +43,10 @@ public record ProxySettings(
         Duration drainTimeout,
         int relayBuffer,
         int connsPerSource,
-        Duration fastOpenWait) {
+        Duration fastOpenWait,
+        DeadPeerDetection deadPeers,
+        IdleTimeouts idleTimeouts,
+        long relayMemory) {
 
     /** Netty takes the connect timeout as an int of milliseconds: about 24.8 days at most. */
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
@@ -59,6 +67,8 @@ public record ProxySettings(
                         + connectTimeout.toSeconds() + " s");
         require(!drainTimeout.isNegative(), "--drain-timeout must be >= 0");
         require(relayBuffer >= 16 * 1024, "--relay-buffer must be >= 16384 bytes, not " + relayBuffer);
+        require(relayMemory >= relayBuffer, "--relay-memory must be >= --relay-buffer (" + relayBuffer
+                + " bytes), not " + relayMemory);
         require(connsPerSource >= 0, "--conns-per-source must be >= 0 (0: no limit), not " + connsPerSource);
         require(!fastOpenWait.isNegative() && fastOpenWait.compareTo(MAX_FAST_OPEN_WAIT) <= 0,
                 "--fastopen-wait must be 0.." + MAX_FAST_OPEN_WAIT.toSeconds() + " s, not "

@@ -1,5 +1,6 @@
 package org.pepsal.proxy.relay;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -9,8 +10,20 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
- * Works around a Netty 4.2 epoll defect that breaks half-closed connections. When a channel's interest set
+ * The interest sets the proxy's epoll channels register, adjusted in two ways.
+ * <p>
+ * No EPOLLRDHUP unless {@link #reportPeerClose} asks for it. On EPOLLRDHUP Netty reads until the end of the
+ * stream whatever auto-read says, so a peer's FIN would pull its leg's whole receive queue (up to
+ * {@code tcp_rmem}'s maximum) into user space past every bound. Without it the FIN is seen as EPOLLIN, as the end
+ * of the stream after the data before it, and only while the channel reads. Splice mode needs it once splicing
+ * has begun (a splice of zero bytes is all Netty sees of the end of the stream otherwise); those reads go into a
+ * pipe, not user space.
+ * <p>
+ * It also works around a Netty 4.2 epoll defect that breaks half-closed connections. When a channel's interest set
  * becomes empty (its input has ended, so neither EPOLLIN nor EPOLLRDHUP is wanted) Netty removes the fd from
  * the epoll set but still believes it is there; the next change — EPOLLOUT because the half-closed leg has
  * more to write than its socket buffer holds — then fails with ENOENT and kills a healthy connection.
@@ -18,6 +31,8 @@ import io.netty.channel.epoll.EpollIoOps;
  * later changes work) and a hang-up or error on it still wakes the loop, once rather than forever.
  */
 final class KeepRegisteredIoHandler implements IoHandler {
+    /** Each registered channel's registration, by its handle (the channel's unsafe). */
+    private static final Map<IoHandle, KeptRegistration> REGISTRATIONS = new ConcurrentHashMap<>();
     private final IoHandler delegate;
 
     private KeepRegisteredIoHandler(IoHandler delegate) {
@@ -52,7 +67,17 @@ final class KeepRegisteredIoHandler implements IoHandler {
 
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
-        return new KeptRegistration(delegate.register(handle));
+        KeptRegistration registration = new KeptRegistration(delegate.register(handle), handle);
+        REGISTRATIONS.put(handle, registration);
+        return registration;
+    }
+
+    /** From now on {@code channel} hears of its peer's FIN by EPOLLRDHUP too; on its event loop. */
+    static void reportPeerClose(Channel channel) {
+        KeptRegistration registration = REGISTRATIONS.get(channel.unsafe());
+        if (registration != null) {
+            registration.reportPeerClose();
+        }
     }
 
     @Override
@@ -65,7 +90,18 @@ final class KeepRegisteredIoHandler implements IoHandler {
         return delegate.isCompatible(handleType);
     }
 
-    private record KeptRegistration(IoRegistration delegate) implements IoRegistration {
+    private static final class KeptRegistration implements IoRegistration {
+        private final IoRegistration delegate;
+        private final IoHandle handle;
+        /** What Netty last asked for; Netty believes it is registered. */
+        private IoOps requested;
+        private boolean peerClose;
+
+        KeptRegistration(IoRegistration delegate, IoHandle handle) {
+            this.delegate = delegate;
+            this.handle = handle;
+        }
+
         @Override
         public <T> T attachment() {
             return delegate.attachment();
@@ -73,10 +109,25 @@ final class KeepRegisteredIoHandler implements IoHandler {
 
         @Override
         public long submit(IoOps ops) {
-            if (ops instanceof EpollIoOps epollOps && epollOps.value() == EpollIoOps.NONE.value()) {
-                return delegate.submit(EpollIoOps.EPOLLET);
+            requested = ops;
+            return delegate.submit(registered(ops));
+        }
+
+        private IoOps registered(IoOps ops) {
+            if (!(ops instanceof EpollIoOps epollOps)) {
+                return ops;
             }
-            return delegate.submit(ops);
+            if (!peerClose) {
+                epollOps = epollOps.without(EpollIoOps.EPOLLRDHUP);
+            }
+            return epollOps.value() == EpollIoOps.NONE.value() ? EpollIoOps.EPOLLET : epollOps;
+        }
+
+        void reportPeerClose() {
+            peerClose = true;
+            if (requested != null && delegate.isValid()) {
+                delegate.submit(registered(requested));
+            }
         }
 
         @Override
@@ -86,6 +137,7 @@ final class KeepRegisteredIoHandler implements IoHandler {
 
         @Override
         public boolean cancel() {
+            REGISTRATIONS.remove(handle, this);
             return delegate.cancel();
         }
     }

@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import org.pepsal.proxy.link.SatelliteLink;
 import org.pepsal.proxy.link.SatellitePacer;
 import org.pepsal.proxy.options.DescriptorBudget;
+import org.pepsal.proxy.options.DirectMemoryBudget;
 import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.socket.LegConfigurer;
 import org.pepsal.proxy.socket.NativeSockets;
@@ -71,15 +72,18 @@ public final class PepsalProxy implements AutoCloseable {
     private final TableLog tableLog;
     /** Paces satellite-side sockets at their share of the link; null when no link was stated. */
     private final SatellitePacer pacer;
+    private final RelayBudget budget;
 
     private PepsalProxy(ProxySettings settings) throws IOException {
         this.settings = settings;
         this.table = new ConnectionTable(settings.maxConnections(), settings.connsPerSource());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
-        this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog());
+        this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog(), settings.idleTimeouts());
         this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
                 KeepRegisteredIoHandler.newFactory());
         this.pacer = settings.satelliteLink() == null ? null : new SatellitePacer(settings.satelliteLink());
+        this.budget = new RelayBudget(settings.relayMemory());
+        counters.budget(budget);
     }
 
     /** Starts listening; fails with a message that says what to fix. */
@@ -89,6 +93,7 @@ public final class PepsalProxy implements AutoCloseable {
         }
         try {
             DescriptorBudget.checkThisProcess(settings);
+            DirectMemoryBudget.checkThisProcess(settings);
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage());
         }
@@ -109,10 +114,10 @@ public final class PepsalProxy implements AutoCloseable {
     }
 
     private void bind() {
-        LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg());
+        LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg(), settings.deadPeers());
         ProxyServices services = new ProxyServices(settings, table, flowLog,
-                new LegConfigurer("client", settings.clientLeg()), serverLeg,
-                new TransparentServerLegs(settings, serverLeg), counters, pacer);
+                new LegConfigurer("client", settings.clientLeg(), settings.deadPeers()), serverLeg,
+                new TransparentServerLegs(settings, serverLeg), counters, pacer, budget);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -209,7 +214,8 @@ public final class PepsalProxy implements AutoCloseable {
                 }
             }
             // Accepted sockets inherit it, and the window scale is fixed at the handshake.
-            new LegConfigurer("client", settings.clientLeg()).applyReceiveBuffer(channel.fd().intValue());
+            new LegConfigurer("client", settings.clientLeg(), settings.deadPeers())
+                    .applyReceiveBuffer(channel.fd().intValue());
         });
     }
 
@@ -270,7 +276,7 @@ public final class PepsalProxy implements AutoCloseable {
                 .orTimeout(5, TimeUnit.SECONDS)
                 .whenCompleteAsync((ignored, error) -> {
                     try {
-                        tableLog.write(entries, Instant.now());
+                        tableLog.write(entries, Instant.now(), counters::timedOut);
                     } catch (RuntimeException e) {
                         LOG.warn(e.getMessage());
                     }

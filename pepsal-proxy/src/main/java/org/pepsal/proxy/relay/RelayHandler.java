@@ -1,5 +1,6 @@
 package org.pepsal.proxy.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,44 +9,49 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.pepsal.proxy.socket.LegConfigurer;
 
 /**
- * Relays one direction: what this leg reads is written to the peer leg. Backpressure is end to end: when the
- * peer cannot take more (its write buffer is above the high watermark) this leg stops reading, and it reads
- * again when the peer has drained. In splice mode the kernel moves the bytes and this handler only sees the
- * end of the stream and errors.
+ * Relays one direction: what this leg reads is written to the peer leg. Backpressure is end to end: the
+ * direction's {@link DirectionQueue} counts what is read and not yet written, stops this leg's reading at its
+ * bound and starts it again once the peer has drained half. In splice mode the kernel moves the bytes and this
+ * handler only sees the end of the stream and errors; there the peer's write buffer watermarks pause reading.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final SplitConnection connection;
     private final Direction direction;
     private final Channel peer;
     private final LegConfigurer leg;
+    private final DirectionQueue queue;
+    private final boolean splice;
 
-    RelayHandler(SplitConnection connection, Direction direction, Channel peer, LegConfigurer leg) {
+    RelayHandler(SplitConnection connection, Direction direction, Channel peer, LegConfigurer leg,
+                 DirectionQueue queue, boolean splice) {
         this.connection = connection;
         this.direction = direction;
         this.peer = peer;
         this.leg = leg;
+        this.queue = queue;
+        this.splice = splice;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        peer.write(msg, peer.voidPromise());
+        peer.write(msg, queue.writePromise(peer, (ByteBuf) msg));
         connection.relayed(direction);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
-        if (!peer.isWritable()) {
+        if (splice && !peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
         leg.renewQuickAck((AbstractEpollStreamChannel) ctx.channel());
         connection.readComplete(direction);
     }
 
-    /** This leg drained below its low watermark: the peer leg, which feeds it, may read again. */
+    /** This leg drained below its low watermark: in splice mode the peer leg, which feeds it, may read again. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (splice && ctx.channel().isWritable()) {
             peer.config().setAutoRead(true);
         }
     }

@@ -19,6 +19,7 @@ import org.pepsal.proxy.table.ConnectionHandle;
 import org.pepsal.proxy.table.ConnectionState;
 import org.pepsal.proxy.table.FlowKey;
 import org.pepsal.proxy.table.FlowRecord;
+import org.pepsal.proxy.table.IdleTimeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class SplitConnection implements ConnectionHandle {
     private final EpollSocketChannel client;
     private final FlowKey key;
     private final Splitter splitter;
+    private final DirectionQueue toServer;
+    private DirectionQueue toClient;
     private ConnectionEntry entry;
     private EpollSocketChannel server;
     private boolean clientSentFin;
@@ -59,12 +62,16 @@ final class SplitConnection implements ConnectionHandle {
     private Direction towardsSatellite;
     /** The connect timeout's stand-in after a SYN that carried data; cancelled when the connection ends. */
     private ScheduledFuture<?> handshakeCheck;
+    /** The idle and half-close timeouts; null before the server leg connected. */
+    private TimeoutWatch timeouts;
 
-    SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter) {
+    SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter,
+                    DirectionQueue toServer) {
         this.services = services;
         this.client = client;
         this.key = key;
         this.splitter = splitter;
+        this.toServer = toServer;
     }
 
     /** The table admitted the connection: the client leg gets its options; the server leg is not open yet. */
@@ -95,6 +102,7 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         server = opened;
+        toClient = services.newQueue(opened);
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
                 .channelFactory(() -> opened)
@@ -103,7 +111,8 @@ final class SplitConnection implements ConnectionHandle {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg()));
+                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg(), toClient,
+                        settings.splice()));
         bootstrap.register().addListener((ChannelFuture registered) -> {
             if (finished) {
                 return;
@@ -194,6 +203,9 @@ final class SplitConnection implements ConnectionHandle {
         services.counters().connected.increment();
         entry.connected(Instant.now());
         services.counters().events().connected(Duration.between(entry.synTime(), entry.connectedTime()));
+        timeouts = new TimeoutWatch(services.settings().idleTimeouts(), client.eventLoop(), entry,
+                this::refreshEntry, this::timedOut);
+        timeouts.stateChanged();
         services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
         if (services.pacer() != null) {
@@ -201,20 +213,34 @@ final class SplitConnection implements ConnectionHandle {
             paced = services.pacer().add(satelliteIsClient ? client : server);
             towardsSatellite = satelliteIsClient ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
         }
+        boolean splice = services.settings().splice();
         boolean clientEnded = splitter.handOver(server);
         client.pipeline().replace(splitter, "relay",
-                new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg()));
-        server.config().setAutoRead(true);
+                new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg(), toServer, splice));
+        if (splice) {
+            // Spliced bytes stay in the kernel; Netty and the watermarks switch reading from here on.
+            toClient.stopSteering();
+            toServer.stopSteering();
+            server.config().setAutoRead(true);
+            if (!clientEnded) {
+                client.config().setAutoRead(true);
+            }
+        } else {
+            toClient.start();
+            if (!clientEnded) {
+                toServer.start();
+            }
+        }
         if (clientEnded) {
             inputEnded(Direction.CLIENT_TO_SERVER);
-        } else {
-            client.config().setAutoRead(true);
         }
-        if (services.settings().splice()) {
+        if (splice) {
             if (!clientEnded) {
                 splice(client, server);
             }
             splice(server, client);
+            KeepRegisteredIoHandler.reportPeerClose(client);
+            KeepRegisteredIoHandler.reportPeerClose(server);
         }
     }
 
@@ -236,6 +262,9 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         entry.state(ConnectionState.CLOSING);
+        if (timeouts != null) {
+            timeouts.stateChanged();
+        }
         AbstractEpollStreamChannel source = direction == Direction.CLIENT_TO_SERVER ? client : server;
         AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
         boolean splice = services.settings().splice();
@@ -247,6 +276,8 @@ final class SplitConnection implements ConnectionHandle {
             return;
         }
         finWaiting(direction, false);
+        // Nothing is left to read: what the queue still holds drains without turning reading back on.
+        (direction == Direction.CLIENT_TO_SERVER ? toServer : toClient).stopSteering();
         if (direction == Direction.CLIENT_TO_SERVER) {
             clientSentFin = true;
         } else {
@@ -321,6 +352,12 @@ final class SplitConnection implements ConnectionHandle {
         services.counters().events().relayError(leg, cause);
     }
 
+    /** Quiet too long: reset both legs, saying which timeout in the flow log. */
+    private void timedOut(IdleTimeouts.Reason reason) {
+        services.counters().countTimeout(reason);
+        abortWith(reason.text());
+    }
+
     /** Ends the connection with a reset on both legs; callable from any thread. */
     @Override
     public void abort(String reason) {
@@ -345,6 +382,13 @@ final class SplitConnection implements ConnectionHandle {
         if (handshakeCheck != null) {
             handshakeCheck.cancel(false);
         }
+        if (timeouts != null) {
+            timeouts.stop();
+        }
+        toServer.closed();
+        if (toClient != null) {
+            toClient.closed();
+        }
         if (paced != null) {
             services.pacer().remove(paced);
         }
@@ -352,8 +396,8 @@ final class SplitConnection implements ConnectionHandle {
         boolean observed = services.counters().observed();
         // TCP_INFO (a getsockopt per leg) and the flow record (timestamps formatted as text) are for the flow log
         // and the metrics alone; without either, a short connection's close is cheaper by both.
-        TcpInfo clientInfo = logged || observed ? tcpInfo(client) : null;
-        TcpInfo serverInfo = (logged || observed) && entry.connectedTime() != null ? tcpInfo(server) : null;
+        TcpInfo clientInfo = logged || observed ? tcpInfo(client, true) : null;
+        TcpInfo serverInfo = (logged || observed) && entry.connectedTime() != null ? tcpInfo(server, true) : null;
         if (reset) {
             reset(client);
             if (server != null) {
@@ -402,12 +446,14 @@ final class SplitConnection implements ConnectionHandle {
         channel.close();
     }
 
-    private static TcpInfo tcpInfo(EpollSocketChannel channel) {
+    /** The leg's TCP_INFO, with its congestion control (one more call) for the flow log; null if it is gone. */
+    private static TcpInfo tcpInfo(EpollSocketChannel channel, boolean withCongestionControl) {
         if (channel == null || !channel.isOpen()) {
             return null;
         }
         try {
-            return TcpInfo.read(channel.fd().intValue());
+            int fd = channel.fd().intValue();
+            return withCongestionControl ? TcpInfo.read(fd) : NativeSockets.tcpInfo(fd);
         } catch (RuntimeException e) {
             return null;
         }
@@ -418,17 +464,26 @@ final class SplitConnection implements ConnectionHandle {
         CompletableFuture<Void> done = new CompletableFuture<>();
         client.eventLoop().execute(() -> {
             if (!finished) {
-                TcpInfo clientInfo = tcpInfo(client);
-                TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server) : null;
-                long idleMs = Math.min(clientInfo == null ? Long.MAX_VALUE : clientInfo.lastDataRecvMs(),
-                        serverInfo == null ? Long.MAX_VALUE : serverInfo.lastDataRecvMs());
-                boolean anyData = (clientInfo != null && clientInfo.bytesReceived() > 0)
-                        || (serverInfo != null && serverInfo.bytesReceived() > 0);
-                entry.counters(payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin),
-                        anyData ? Instant.now().minusMillis(idleMs) : null);
+                refreshEntry();
             }
             done.complete(null);
         });
         return done;
+    }
+
+    /** The entry's byte counts and last activity (data received or sent on either leg) from the kernel. */
+    private void refreshEntry() {
+        TcpInfo clientInfo = tcpInfo(client, false);
+        TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server, false) : null;
+        long quietMs = Math.min(quietMs(clientInfo), quietMs(serverInfo));
+        boolean anyData = (clientInfo != null && clientInfo.bytesReceived() + clientInfo.bytesSent() > 0)
+                || (serverInfo != null && serverInfo.bytesReceived() + serverInfo.bytesSent() > 0);
+        entry.counters(payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin),
+                anyData ? Instant.now().minusMillis(quietMs) : null);
+    }
+
+    /** Milliseconds since the leg last received or sent data (since it was established, if it never did). */
+    private static long quietMs(TcpInfo info) {
+        return info == null ? Long.MAX_VALUE : Math.min(info.lastDataRecvMs(), info.lastDataSentMs());
     }
 }

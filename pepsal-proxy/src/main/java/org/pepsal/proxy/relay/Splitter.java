@@ -1,5 +1,6 @@
 package org.pepsal.proxy.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,6 +37,8 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     /** Admitted, with the server leg's connect held back for the client's first bytes. */
     private boolean waiting;
     private ScheduledFuture<?> firstBytesWait;
+    /** The client-to-server direction: what is kept here counts towards its bound. */
+    private DirectionQueue toServer;
 
     Splitter(ProxyServices services) {
         this.services = services;
@@ -45,8 +48,9 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         EpollSocketChannel client = (EpollSocketChannel) ctx.channel();
         services.counters().accepted.increment();
+        toServer = services.newQueue(client);
         FlowKey key = new FlowKey((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
-        connection = new SplitConnection(services, client, key, this);
+        connection = new SplitConnection(services, client, key, this, toServer);
         var admission = services.table().open(key, connection, Instant.now());
         if (admission.entry() == null) {
             switch (admission.refusal()) {
@@ -92,9 +96,9 @@ final class Splitter extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * What the client sent before the server leg is up: its first bytes when waiting for them (Fast Open), and
-     * whatever Netty reads, auto-read off or not, when the client's FIN arrives early (EPOLLRDHUP) — at most a
-     * socket buffer's worth. Kept here and handed on.
+     * What the client leg reads before the server leg is up: its first bytes when waiting for them (Fast Open), or
+     * a read Netty makes to report an error (the leg does not read otherwise, and a FIN waits in the kernel: see
+     * KeepRegisteredIoHandler). Kept here, within the direction's bound, and handed on.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -123,7 +127,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
             return false;
         }
         for (Object msg : early) {
-            server.write(msg, server.voidPromise());
+            server.write(msg, toServer.writePromise(server, (ByteBuf) msg));
         }
         early.clear();
         return true;
@@ -135,7 +139,7 @@ final class Splitter extends ChannelInboundHandlerAdapter {
      */
     boolean handOver(Channel server) {
         for (Object msg : early) {
-            server.write(msg, server.voidPromise());
+            server.write(msg, toServer.writePromise(server, (ByteBuf) msg));
         }
         early.clear();
         server.flush();
@@ -147,7 +151,10 @@ final class Splitter extends ChannelInboundHandlerAdapter {
         if (firstBytesWait != null) {
             firstBytesWait.cancel(false);
         }
-        early.forEach(ReferenceCountUtil::release);
+        for (Object msg : early) {
+            toServer.written(((ByteBuf) msg).capacity());
+            ReferenceCountUtil.release(msg);
+        }
         early.clear();
     }
 

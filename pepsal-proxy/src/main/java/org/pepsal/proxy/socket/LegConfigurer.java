@@ -10,17 +10,22 @@ import org.slf4j.LoggerFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Applies a leg's {@link LegOptions} to its socket; a refused option is warned about once, not fatal. */
+/**
+ * Applies a leg's {@link LegOptions} and the proxy's {@link DeadPeerDetection} to its socket; a refused option is
+ * warned about once, not fatal.
+ */
 public final class LegConfigurer {
     private static final Logger LOG = LoggerFactory.getLogger(LegConfigurer.class);
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private final String leg;
     private final LegOptions options;
+    private final DeadPeerDetection deadPeers;
 
-    public LegConfigurer(String leg, LegOptions options) {
+    public LegConfigurer(String leg, LegOptions options, DeadPeerDetection deadPeers) {
         this.leg = leg;
         this.options = options;
+        this.deadPeers = deadPeers;
         if (options.fixedBuffers()) {
             LOG.warn("{} leg: fixed socket buffers ({} send, {} receive bytes) turn off the kernel's autotuning "
                     + "for that direction; leave them at 0 unless you know the BDP", leg,
@@ -75,6 +80,12 @@ public final class LegConfigurer {
         channel.config().setOption(ChannelOption.TCP_NODELAY, options.noDelay());
         if (options.quickAck()) {
             quickAck(channel);
+        }
+        try {
+            deadPeers.apply(channel);
+        } catch (RuntimeException e) {
+            warnOnce("deadpeers", "{} leg: keepalive {} or TCP_USER_TIMEOUT {} ms refused: {}", leg,
+                    deadPeers.keepAlive(), deadPeers.userTimeout().toMillis(), e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ public final class ConnectionEntry {
     private volatile ConnectionState state = ConnectionState.PENDING;
     private volatile Instant connectedTime;
     private volatile Instant lastActivity;
+    private volatile Instant closingSince;
     private volatile long bytesFromClient;
     private volatile long bytesFromServer;
 
@@ -45,7 +46,15 @@ public final class ConnectionEntry {
     }
 
     public void state(ConnectionState state) {
+        if (state == ConnectionState.CLOSING && closingSince == null) {
+            closingSince = Instant.now();
+        }
         this.state = state;
+    }
+
+    /** When one end first ended its direction (the half-close), or null if neither has. */
+    public Instant closingSince() {
+        return closingSince;
     }
 
     public Instant connectedTime() {
@@ -57,7 +66,7 @@ public final class ConnectionEntry {
         state = ConnectionState.CONNECTED;
     }
 
-    /** The last time either leg received data, or null if none has yet. */
+    /** The last time either leg received or sent data, or null if none has yet. */
     public Instant lastActivity() {
         return lastActivity;
     }

@@ -2,6 +2,8 @@ package org.pepsal.proxy.cli;
 
 import org.junit.jupiter.api.Test;
 import org.pepsal.proxy.options.ProxySettings;
+import org.pepsal.proxy.socket.KeepAlive;
+import org.pepsal.proxy.table.IdleTimeouts;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -53,6 +55,36 @@ class PepsalMainTest {
         assertThat(settings.clientLeg().sendBuffer()).isEqualTo(4194304);
         assertThat(settings.clientLeg().fixedBuffers()).isTrue();
         assertThat(settings.eventLoopThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void timeoutsDefaultLikeHaproxyTunnelsAndAllTurnOff() {
+        ProxySettings defaults = parse();
+        assertThat(defaults.idleTimeouts()).isEqualTo(new IdleTimeouts(Duration.ofHours(1), Duration.ofSeconds(30)));
+        assertThat(defaults.deadPeers().keepAlive()).isEqualTo(new KeepAlive(120, 30, 6));
+        assertThat(defaults.deadPeers().userTimeout()).isEqualTo(Duration.ofMinutes(5));
+
+        ProxySettings off = parse("--idle-timeout", "0", "--half-close-timeout", "0", "--keepalive", "0",
+                "--user-timeout", "0");
+        assertThat(off.idleTimeouts()).isEqualTo(IdleTimeouts.OFF);
+        assertThat(off.deadPeers().keepAlive().on()).isFalse();
+        assertThat(off.deadPeers().userTimeout()).isZero();
+
+        ProxySettings set = parse("--idle-timeout", "2.5", "--half-close-timeout", "1", "--keepalive", "7, 1, 2",
+                "--user-timeout", "3");
+        assertThat(set.idleTimeouts()).isEqualTo(new IdleTimeouts(Duration.ofMillis(2500), Duration.ofSeconds(1)));
+        assertThat(set.deadPeers().keepAlive()).isEqualTo(new KeepAlive(7, 1, 2));
+        assertThat(set.deadPeers().userTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void badTimeoutsNameTheOption() {
+        Run keepAlive = run("--keepalive", "60,10");
+        assertThat(keepAlive.exitCode()).isEqualTo(2);
+        assertThat(keepAlive.err()).contains("--keepalive must be IDLE,INTERVAL,COUNT").contains("not '60,10'");
+        assertThat(run("--keepalive", "60,10,200").err()).contains("--keepalive must be").contains("COUNT 1..127");
+        assertThat(run("--user-timeout", "3000000").err()).contains("--user-timeout must be 0..2147483 s");
+        assertThat(run("--idle-timeout", "-1").err()).contains("--idle-timeout must be >= 0");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class SatelliteLinkTest {
     private static final SatelliteLink GEO = new SatelliteLink(20_000_000, Duration.ofMillis(600), LinkSide.CLIENT);
@@ -15,7 +16,8 @@ class SatelliteLinkTest {
         assertThat(GEO.bdpBytes()).isEqualTo(1_500_000);
         // 1.5 MB in 1448-byte segments, rounded up.
         assertThat(GEO.initialWindowSegments()).isEqualTo(1036);
-        assertThat(GEO.pacingCapacityBytesPerSecond()).isEqualTo(0.98 * 2_500_000);
+        // 98 % of the link in full packets: the payload of 1500-byte packets is 1448 bytes.
+        assertThat(GEO.pacingCapacityBytesPerSecond()).isCloseTo(0.98 * 2_500_000 * 1448 / 1500, within(1e-6));
         assertThat(GEO.receiveBufferBytes()).isEqualTo(4_500_000);
     }
 
@@ -27,7 +29,7 @@ class SatelliteLinkTest {
         assertThat(terminal.initialWindowSegments()).isEqualTo(259);
         assertThat(terminal.initialReceiveWindowSegments()).isEqualTo(1036);
         assertThat(terminal.receiveBufferBytes()).isEqualTo(4_500_000);
-        assertThat(terminal.pacingCapacityBytesPerSecond()).isEqualTo(0.98 * 625_000);
+        assertThat(terminal.pacingCapacityBytesPerSecond()).isCloseTo(0.98 * 625_000 * 1448 / 1500, within(1e-6));
     }
 
     @Test

@@ -178,8 +178,15 @@ public final class ProxyBenchmark implements Callable<Integer> {
         return new Timed<>(value, cpu, seconds);
     }
 
-    /** Tells the script which namespaces are this run's, so its clean-up finds them even after a SIGKILL. */
     private void recordPrefix(GatewayTopology net) {
+        recordPrefix(work, net);
+    }
+
+    /**
+     * Tells the benchmark's script which namespaces are this run's (a line in {@code work/namespace-prefixes}), so
+     * its clean-up finds them even after a SIGKILL.
+     */
+    static void recordPrefix(Path work, GatewayTopology net) {
         try {
             Files.writeString(work.resolve("namespace-prefixes"), net.topology().prefix() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -2,12 +2,9 @@ package org.pepsal.testbed.bench;
 
 import org.pepsal.testbed.topology.GatewayTopology;
 import org.pepsal.testbed.topology.PepProcess;
-import org.pepsal.testbed.topology.Shell;
 import org.pepsal.testbed.traffic.Iperf3;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,14 +76,14 @@ final class ProxyExtras {
             try {
                 idle.add(net.client().call(() -> SocketChannel.open(target))); // loads the classes a connection needs
                 Pause.millis(1000);
-                gc(pep.pid());
-                long before = rssKib(pep.pid());
+                ProcessMemory.gc(pep.pid());
+                long before = ProcessMemory.rssKib(pep.pid());
                 for (int i = 1; i < idleConnections; i++) {
                     idle.add(net.client().call(() -> SocketChannel.open(target)));
                 }
                 Pause.millis(2000);
-                gc(pep.pid());
-                long after = rssKib(pep.pid());
+                ProcessMemory.gc(pep.pid());
+                long after = ProcessMemory.rssKib(pep.pid());
                 System.out.printf(Locale.ROOT, "  (RSS %d KiB -> %d KiB with %d idle connections)%n", before, after,
                         idleConnections);
                 return (after - before) / (double) (idleConnections - 1);
@@ -100,22 +97,5 @@ final class ProxyExtras {
                 }
             }
         }
-    }
-
-    private static void gc(long pid) {
-        Shell.tryRun(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run");
-    }
-
-    private static long rssKib(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 }

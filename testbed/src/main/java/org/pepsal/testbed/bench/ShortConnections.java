@@ -49,22 +49,58 @@ final class ShortConnections {
         return process;
     }
 
-    /** What one run of the client did. */
-    record Result(long completed, long failed, double seconds) {
+    /** What one run of the client did; {@code hung}: connections that made no progress for the client's timeout. */
+    record Result(long completed, long failed, double seconds, long hung) {
         double perSecond() {
             return completed / seconds;
+        }
+
+        long attempted() {
+            return completed + failed + hung;
         }
     }
 
     /** {@code concurrency} clients in {@code host}, one connection after another, for {@code duration}. */
     Result run(Host host, String address, int port, int concurrency, Duration duration) {
-        String[] fields = host.exec(client.toString(), address, Integer.toString(port), Integer.toString(concurrency),
-                String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0)).strip().split("\\s+");
-        Result result = new Result(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Double.parseDouble(fields[2]));
+        Result result = parse(host.exec(client.toString(), address, Integer.toString(port),
+                Integer.toString(concurrency), seconds(duration)));
         if (result.completed() == 0) {
             throw new IllegalStateException("cps-client completed no connection to " + address + ":" + port
                     + " (" + result.failed() + " failed)");
         }
         return result;
+    }
+
+    /**
+     * {@code connections} in all from {@code concurrency} clients in {@code host}, each given up as hung after
+     * {@code timeout} without progress; as long as that takes (the client runs as its own process, its progress
+     * and first failures in {@code log}).
+     */
+    Result count(Host host, String address, int port, int concurrency, long connections, Duration timeout, Path log) {
+        ManagedProcess process = host.start("cps-client", List.of(client.toString(), address, Integer.toString(port),
+                Integer.toString(concurrency), "1e9", Long.toString(connections), seconds(timeout)), log);
+        try {
+            int exit = process.process().waitFor();
+            String[] lines = process.output().strip().split("\n");
+            if (exit != 0) {
+                throw new IllegalStateException("cps-client exited with " + exit + ": " + process.output().strip());
+            }
+            return parse(lines[lines.length - 1]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            process.stop();
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
+    }
+
+    private static Result parse(String line) {
+        String[] fields = line.strip().split("\\s+");
+        return new Result(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Double.parseDouble(fields[2]),
+                Long.parseLong(fields[3]));
     }
 }

@@ -50,11 +50,8 @@ final class SessionOptions {
         if (loaded == null) {
             return null;
         }
-        Variant chosen = variant == null ? loaded.variants().get(0) : loaded.variants().stream()
-                .filter(v -> v.id().equals(variant)).findFirst().orElse(null);
+        Variant chosen = ScenarioArguments.variant(loaded, variant, console);
         if (chosen == null) {
-            console.println("--variant: " + loaded.scenario().name() + " has variants "
-                    + loaded.variants().stream().map(Variant::id).toList() + ", not " + variant);
             return null;
         }
         Mode chosenMode = chosen.scenario().modes().stream().filter(m -> m.name().equals(mode)).findFirst().orElse(null);
@@ -62,9 +59,6 @@ final class SessionOptions {
             console.println("--mode: " + loaded.scenario().name() + " has modes "
                     + chosen.scenario().modes().stream().map(Mode::name).toList() + ", not " + mode);
             return null;
-        }
-        if (loaded.variants().size() > 1) {
-            console.println("variant " + chosen.id() + " of " + loaded.variants().size() + ": " + chosen.parameterText());
         }
         Point point = new Point(chosen, chosenMode, 1);
         LinkBackends.Choice choice = LinkBackends.choose(backend, point.satelliteLink());

@@ -21,6 +21,31 @@ public final class LinkBackends {
         }
     }
 
+    /**
+     * Why a hop needs the run's emulating backend: the scenario asks for emulation there, or the hop asks for
+     * something a plain veth does not give (delay, jitter, loss, a trace, a schedule); empty when a plain veth
+     * with the kernel's rate shaping will do ({@link VethBackend}).
+     */
+    public static Optional<String> emulationNeeded(LinkSpec spec, boolean emulationAsked) {
+        if (emulationAsked) {
+            return Optional.of("emulated: the scenario asks for emulation there");
+        }
+        return new VethBackend().cannotRealise(spec).map(why -> "emulated: " + why);
+    }
+
+    /**
+     * The backend of the terrestrial hop: a plain veth unless {@link #emulationNeeded} says otherwise, then
+     * {@code emulator} (the run's link backend, as the satellite link has it).
+     */
+    public static Choice terrestrial(LinkSpec spec, boolean emulationAsked, LinkBackend emulator) {
+        return emulationNeeded(spec, emulationAsked).map(why -> new Choice(emulator, why)).orElseGet(LinkBackends::plainVeth);
+    }
+
+    /** A hop that asks only for a rate: a plain veth. */
+    public static Choice plainVeth() {
+        return new Choice(new VethBackend(), "not emulated: the hop asks only for a rate, which the kernel's tbf gives");
+    }
+
     public static List<LinkBackend> all() {
         return List.of(new NetemBackend(), new UserspaceBackend());
     }

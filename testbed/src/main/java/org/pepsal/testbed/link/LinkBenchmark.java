@@ -62,12 +62,14 @@ public final class LinkBenchmark {
             double bitsPerSecond = load.apply(new Hosts(a, b, link.link().b().ipv4()));
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuShare = (cpuTicks(emulator.pid()) - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND / seconds;
-            LinkStats.Direction forward = emulator.stats().aToB();
+            LinkStats.Direction forward = link.stats().orElseThrow().aToB();
             System.out.printf("%s%n  goodput %.1f Mbit/s; emulator CPU %.1f %% of one core over the run (%.1f %% per 100 Mbit/s)%n"
-                            + "  lateness p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms over %d packets; drops: tail %d, buffer %d%n",
+                            + "  lateness p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms over %d packets; drops: tail %d, "
+                            + "buffer %d, TUN overflows %d%n",
                     title, bitsPerSecond / 1e6, cpuShare * 100, cpuShare * 100 / (bitsPerSecond / 1e8),
                     forward.latenessP50Millis(), forward.latenessP99Millis(), forward.latenessP999Millis(),
-                    forward.latenessMaxMillis(), forward.delivered(), forward.tailDrops(), forward.bufferDrops());
+                    forward.latenessMaxMillis(), forward.delivered(), forward.tailDrops(), forward.bufferDrops(),
+                    forward.tunOverflows());
         }
     }
 

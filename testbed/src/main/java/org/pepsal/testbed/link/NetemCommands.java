@@ -24,7 +24,7 @@ import java.util.Locale;
  * survive a step.
  */
 public final class NetemCommands {
-    static final String ROOT_HANDLE = "1:";
+    static final String ROOT_HANDLE = KernelShaping.ROOT_HANDLE;
     /** The smallest frame on the delay line (Ethernet, IPv4 and UDP headers with a little payload). */
     static final int SMALLEST_FRAME_BYTES = 64;
     static final int MINIMUM_NETEM_LIMIT = 1000;
@@ -145,9 +145,8 @@ public final class NetemCommands {
                                        long queueLimitBytes) {
         List<Command> commands = new ArrayList<>();
         if (!direction.unlimitedRate()) {
-            commands.add(new Command(Where.LINK, List.of("tc", "qdisc", verb, "dev", layout.rateDevice(aToB), "root",
-                    "handle", ROOT_HANDLE, "tbf", "rate", direction.rateBitsPerSecond() + "bit",
-                    "burst", Long.toString(burstBytes(direction)), "limit", Long.toString(queueLimitBytes))));
+            commands.add(new Command(Where.LINK, KernelShaping.tbf(verb, layout.rateDevice(aToB), direction,
+                    queueLimitBytes)));
         }
         List<String> netem = new ArrayList<>(List.of("tc", "qdisc", verb, "dev", layout.delayDevice(aToB), "root",
                 "handle", ROOT_HANDLE, "netem", "limit", Long.toString(netemLimitPackets(direction)),
@@ -172,11 +171,6 @@ public final class NetemCommands {
         double inFlightBytes = direction.rateBitsPerSecond() / 8.0
                 * direction.delay().plus(direction.jitter()).toNanos() / 1e9;
         return Math.max(MINIMUM_NETEM_LIMIT, (long) Math.ceil(inFlightBytes / SMALLEST_FRAME_BYTES));
-    }
-
-    /** tbf's bucket: two full packets, or one millisecond at the rate if that is more (a timer tick's worth). */
-    static long burstBytes(LinkDirection direction) {
-        return Math.max(2L * direction.mtu(), (long) Math.ceil(direction.rateBitsPerSecond() / 8.0 / 1000));
     }
 
     /**

@@ -71,11 +71,15 @@ public final class UserspaceBackend implements LinkBackend {
         b.exec("ip", "link", "set", "dev", bDevice, "mtu", Integer.toString(spec.bToA().mtu()));
         link.configureEnds();
         topology.adopt(link);
-        return new UserspaceLink(link, spec, emulator);
+        return new UserspaceLink(link, spec, emulator, new TunOverflows(a, aDevice, b, bDevice));
     }
 
-    /** A link carried by an emulator process. */
-    public record UserspaceLink(Link link, LinkSpec spec, EmulatorProcess emulator) implements EmulatedLink {
+    /**
+     * A link carried by an emulator process; its statistics add what the kernel dropped at its TUN devices
+     * before the emulator read it.
+     */
+    public record UserspaceLink(Link link, LinkSpec spec, EmulatorProcess emulator, TunOverflows overflows)
+            implements EmulatedLink {
         @Override
         public String backend() {
             return NAME;
@@ -83,6 +87,7 @@ public final class UserspaceBackend implements LinkBackend {
 
         @Override
         public long startSchedule() {
+            overflows.start();
             return emulator.startSchedule();
         }
 
@@ -94,7 +99,8 @@ public final class UserspaceBackend implements LinkBackend {
 
         @Override
         public Optional<LinkStats> stats() {
-            return Optional.of(emulator.stats());
+            LinkStats counted = emulator.stats();
+            return Optional.of(counted.withTunOverflows(overflows.aToB(), overflows.bToA()));
         }
     }
 }

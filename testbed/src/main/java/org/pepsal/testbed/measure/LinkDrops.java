@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The loss a link direction really dealt during the workload, beside the loss it was configured with: every packet
- * it dropped (its loss model, its queue's tail and its buffer) over every packet it received. Where the senders' own
+ * it dropped (its loss model, its queue's tail and its buffer, and what the kernel dropped at its TUN device before
+ * the emulator read it) over every packet offered to it. Where the senders' own
  * retransmission rate sits far above this, they retransmitted what was not lost; where this sits far above the
  * configured loss, the senders built a queue the link had to drop from.
  */
@@ -25,10 +26,11 @@ public final class LinkDrops {
         List<Measurement> rows = new ArrayList<>();
         for (String direction : List.of("down", "up")) {
             LinkStats.Direction counted = direction.equals("down") ? stats.get().aToB() : stats.get().bToA();
-            if (counted.received() > 0) {
-                long dropped = counted.lossDrops() + counted.tailDrops() + counted.bufferDrops();
+            long offered = counted.received() + counted.tunOverflows();
+            if (offered > 0) {
+                long dropped = counted.lossDrops() + counted.tailDrops() + counted.bufferDrops() + counted.tunOverflows();
                 rows.add(Measurement.of(point, Legs.link(name, direction), Metrics.LINK_DROP_RATE,
-                        dropped / (double) counted.received(), Metrics.FRACTION));
+                        dropped / (double) offered, Metrics.FRACTION));
             }
         }
         return new Measured(rows, List.of());

@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * The link's own health beside every point: each direction's emulator statistics ({@link LinkStats}) as rows,
  * and a verdict per direction, all counted from the workload's start (the link resets them there, calibration
- * left out). A direction whose
- * lateness p99.9 exceeds the scenario's limit, or that dropped packets outside its queue rule (not a tail drop,
- * not the loss model), is flagged; with {@code health.fail} the point fails.
+ * left out). A direction whose lateness p99.9 exceeds the scenario's limit, or that dropped packets outside its
+ * queue rule (the queue's tail drop and the configured loss are the rule; packets the emulator had no buffer
+ * for, could not write, or never read because the kernel's TUN ring overflowed are not), is flagged; with
+ * {@code health.fail} the point fails. {@link #point} sums the directions up into one verdict per point.
  *
  * <p>The mapping from LinkStats to rows is {@link #FIELDS}, one line per field: a field the link adds is one line
  * here (a test fails until it is).
@@ -33,6 +34,7 @@ public final class LinkHealth {
             new Field("tailDrops", "link_tail_drops", Kind.COUNT),
             new Field("lossDrops", "link_loss_drops", Kind.COUNT),
             new Field("bufferDrops", "link_buffer_drops", Kind.UNRULY_DROPS),
+            new Field("tunOverflows", "link_tun_overflows", Kind.UNRULY_DROPS),
             new Field("writeErrors", "link_write_errors", Kind.UNRULY_DROPS),
             new Field("stepsApplied", "link_steps_applied", Kind.COUNT),
             new Field("latenessP50Millis", "link_lateness_p50", Kind.LATENESS),
@@ -40,6 +42,9 @@ public final class LinkHealth {
             new Field("latenessP999Millis", "link_lateness_p999", Kind.LATENESS),
             new Field("latenessMaxMillis", "link_lateness_max", Kind.LATENESS));
     private static final String CHECKED_QUANTILE = "latenessP999Millis";
+    public static final String OK = "ok";
+    public static final String FLAGGED = "flagged";
+    public static final String UNAVAILABLE = "unavailable";
 
     private LinkHealth() {
     }
@@ -55,7 +60,7 @@ public final class LinkHealth {
         if (stats.isEmpty()) {
             for (String direction : List.of("down", "up")) {
                 rows.add(Measurement.of(point, Legs.link(name, direction), Metrics.LINK_HEALTH, 0,
-                        Metrics.COUNT).withState("unavailable").withNote("the " + backend + " backend keeps no statistics"));
+                        Metrics.COUNT).withState(UNAVAILABLE).withNote("the " + backend + " backend keeps no statistics"));
             }
             return new Measured(rows, List.of());
         }
@@ -82,12 +87,27 @@ public final class LinkHealth {
             }
             String note = String.join("; ", flags);
             rows.add(Measurement.of(point, leg, Metrics.LINK_HEALTH, flags.isEmpty() ? 1 : 0, Metrics.COUNT)
-                    .withState(flags.isEmpty() ? "ok" : "flagged").withNote(note));
+                    .withState(flags.isEmpty() ? OK : FLAGGED).withNote(note));
             if (!flags.isEmpty() && limits.failPoint()) {
                 failures.add("the " + leg + " link was unhealthy: " + note);
             }
         }
         return new Measured(rows, List.of(), failures);
+    }
+
+    /**
+     * The point's verdict from its link directions' ({@link Metrics#LINK_HEALTH} rows): {@code flagged} when any
+     * direction was, its note naming each; {@code ok} when every direction with statistics was fine;
+     * {@code unavailable} when no direction had statistics (nothing could be checked).
+     */
+    public static Measurement point(Point point, List<Measurement> rows) {
+        List<Measurement> directions = rows.stream().filter(m -> m.metric().equals(Metrics.LINK_HEALTH)).toList();
+        List<String> flagged = directions.stream().filter(m -> m.state().equals(FLAGGED))
+                .map(m -> m.leg() + ": " + m.note()).toList();
+        boolean checked = directions.stream().anyMatch(m -> m.state().equals(OK));
+        String state = !flagged.isEmpty() ? FLAGGED : checked ? OK : UNAVAILABLE;
+        return Measurement.of(point, Legs.POINT, Metrics.POINT_HEALTH, flagged.isEmpty() ? 1 : 0, Metrics.COUNT)
+                .withState(state).withNote(String.join("; ", flagged));
     }
 
     /** A LinkStats.Direction component's value, by name. */

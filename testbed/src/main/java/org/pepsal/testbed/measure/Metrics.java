@@ -53,8 +53,12 @@ public final class Metrics {
     // The link's own health (emulator statistics during the workload).
     public static final String LINK_HEALTH = "link_health";
     public static final String LINK_DROP_RATE = "link_drop_rate";
+    // A command workload: the user's client, and the numbers its stdout gave (command_<name>).
+    public static final String COMMAND_EXIT_STATUS = "command_exit_status";
+    public static final String COMMAND_WALL_TIME = "command_wall_time";
     // The point itself.
     public static final String POINT_STATUS = "point_status";
+    public static final String POINT_HEALTH = "point_health";
     public static final String POINT_START = "point_start";
     public static final String POINT_DURATION = "point_duration";
 
@@ -79,6 +83,11 @@ public final class Metrics {
     public static final Map<String, String> MEANINGS = meanings();
 
     private Metrics() {
+    }
+
+    /** The row of a number a command workload's stdout gave: {@code command_<name>}, the name as the file gives it. */
+    public static String command(String name) {
+        return "command_" + name;
     }
 
     private static Map<String, String> meanings() {
@@ -120,8 +129,11 @@ public final class Metrics {
         m.put(RECEIVE_WINDOW_INITIAL, "the receive window a new connection of the client advertises first, from its tcp_rmem default (state of receive_window: how)");
         m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs, then a round trip of the client's leg per window while the window (from receive_window_initial, at best doubling each round trip up to receive_window) holds less than the rest and less than the leg's BDP, then the rest at the link's rate");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
-        m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops) / packets it received, during the workload");
+        m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops, TUN overflows) / packets offered to it, during the workload");
+        m.put(COMMAND_EXIT_STATUS, "the command workload's client's exit status; state completed (0), failed (not 0) or timed-out (killed at its timeout: 128 + the signal)");
+        m.put(COMMAND_WALL_TIME, "the client from start to exit; '>' the time waited, state timed-out, when it was killed at its timeout");
         m.put(POINT_STATUS, "state ok or failed; note gives the reason of a failure");
+        m.put(POINT_HEALTH, "state ok, flagged (some link direction was: note says which and why) or unavailable (no link kept statistics)");
         m.put(POINT_START, "when the point started");
         m.put(POINT_DURATION, "how long the point took, build to teardown");
         return Collections.unmodifiableMap(m);

@@ -13,9 +13,10 @@ import java.util.List;
 
 /**
  * Turns everything one point's workload left ({@link WorkloadOutput}) into its rows: the links as configured,
- * the bulk transfer and how its streams shared the path, the flows, the limits the configuration sets (physical,
- * the client's receive window), the senders' view per leg, the satellite link's drops, and the links' health. The
- * runner calls this once and records what it returns; nothing here runs anything.
+ * the bulk transfer and how its streams shared the path, the flows or the user's command, the limits the
+ * configuration sets (physical, the client's receive window), the senders' view per leg, the satellite link's
+ * drops, and the links' health. The runner calls this once and records what it returns; nothing here runs
+ * anything.
  */
 public final class PointMeasurements {
     private PointMeasurements() {
@@ -41,6 +42,9 @@ public final class PointMeasurements {
             // After the flows, so that results.csv's qualifier columns stay flow.size, flow.round, stream.
             measured = measured.plus(StreamMeasures.of(point, output.bulk()));
         }
+        if (output.command() != null) {
+            measured = measured.plus(CommandMeasures.of(point, scenario.workload().command(), output.command()));
+        }
         List<Long> sizes = output.flows().stream().map(FlowResult::bytes).distinct().toList();
         measured = measured.plus(Limits.of(point, links, sizes, legs.clientEnd(), download,
                 ReceiveWindow.of(output.clientTcp(), System.getProperty("os.version"))));
@@ -57,8 +61,9 @@ public final class PointMeasurements {
         measured = measured.plus(LinkDrops.of(point, Legs.SATELLITE, output.satelliteStats()));
         measured = measured.plus(LinkHealth.of(point, Legs.SATELLITE, output.satelliteBackend(),
                 output.satelliteStats(), scenario.health()));
-        return measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
+        measured = measured.plus(LinkHealth.of(point, Legs.TERRESTRIAL, output.terrestrialBackend(),
                 output.terrestrialStats(), scenario.health()));
+        return measured.plus(new Measured(List.of(LinkHealth.point(point, measured.rows())), List.of()));
     }
 
     /**

@@ -127,6 +127,13 @@ final class HtmlReport {
         rows.add(List.of("kernel", metadata.kernel()));
         rows.add(List.of("CPU", metadata.cpu()));
         rows.add(List.of("link backend", metadata.backend()));
+        List<String> terrestrial = metadata.variants().stream().map(RunMetadata.VariantInfo::terrestrialLink)
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        if (terrestrial.size() == 1) {
+            rows.add(List.of("terrestrial hop", terrestrial.get(0)));
+        } else {
+            metadata.variants().forEach(v -> rows.add(List.of("terrestrial hop, " + v.id(), String.valueOf(v.terrestrialLink()))));
+        }
         rows.add(List.of("git commit", metadata.gitCommit()));
         rows.add(List.of("run order", String.join(" ", metadata.order())));
         metadata.toolVersions().forEach((tool, version) -> rows.add(List.of(tool, version)));

@@ -1,6 +1,7 @@
 package org.pepsal.testbed.report;
 
 import org.pepsal.testbed.measure.Legs;
+import org.pepsal.testbed.measure.LinkHealth;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.Metrics;
 import org.pepsal.testbed.measure.Sample;
@@ -96,6 +97,23 @@ public record ReportData(List<Measurement> results, List<Sample> timeseries, Opt
     /** The status rows of points that failed, each with its reason in its note. */
     public List<Measurement> failedPoints() {
         return results.stream().filter(m -> m.metric().equals(Metrics.POINT_STATUS) && m.state().equals("failed")).toList();
+    }
+
+    /**
+     * The points whose link was unhealthy ({@link Metrics#POINT_HEALTH} flagged), each with why: point key →
+     * reason, in point order. Flagged points stay in the statistics unless the scenario failed them.
+     */
+    public Map<String, String> flaggedPoints() {
+        Map<String, String> flagged = new TreeMap<>();
+        results.stream().filter(m -> m.metric().equals(Metrics.POINT_HEALTH) && m.state().equals(LinkHealth.FLAGGED))
+                .forEach(m -> flagged.put(pointKey(m), m.note()));
+        return flagged;
+    }
+
+    /** The repetitions of a variant and mode whose points were flagged, in order. */
+    public List<Integer> flaggedRepetitions(String variant, String mode) {
+        return results.stream().filter(m -> m.metric().equals(Metrics.POINT_HEALTH) && m.state().equals(LinkHealth.FLAGGED)
+                && m.variant().equals(variant) && m.mode().equals(mode)).map(Measurement::repetition).sorted().toList();
     }
 
     public static String pointKey(Measurement m) {

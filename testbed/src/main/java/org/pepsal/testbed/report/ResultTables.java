@@ -1,5 +1,6 @@
 package org.pepsal.testbed.report;
 
+import org.pepsal.testbed.measure.LinkHealth;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.Metrics;
 import org.pepsal.testbed.report.stats.Estimate;
@@ -25,11 +26,11 @@ final class ResultTables {
             Metrics.RECEIVE_WINDOW, Metrics.RECEIVE_WINDOW_RATE);
     /** Not summarised: names, verdicts, the point's own rows, and the limits per flow size ({@link ReferenceTables} shows those). */
     private static final Set<String> NOT_SUMMARISED = Set.of(Metrics.CONGESTION_CONTROL, Metrics.LINK_HEALTH,
-            Metrics.POINT_STATUS, Metrics.POINT_START, Metrics.POINT_DURATION, Metrics.PHYSICAL_LIMIT,
-            Metrics.RECEIVE_WINDOW_LIMIT);
-    /** The metrics compared in pairs with the baseline mode. */
+            Metrics.POINT_STATUS, Metrics.POINT_HEALTH, Metrics.POINT_START, Metrics.POINT_DURATION,
+            Metrics.PHYSICAL_LIMIT, Metrics.RECEIVE_WINDOW_LIMIT);
+    /** The metrics compared in pairs with the baseline mode; and a command workload's own, but its exit status. */
     private static final List<String> PAIRED = List.of(Metrics.GOODPUT, Metrics.GOODPUT_AFTER_STARTUP,
-            Metrics.STARTUP_TIME, Metrics.TRANSFER_TIME, Metrics.FLOW_COMPLETION_TIME);
+            Metrics.STARTUP_TIME, Metrics.TRANSFER_TIME, Metrics.FLOW_COMPLETION_TIME, Metrics.COMMAND_WALL_TIME);
 
     private final ReportData data;
     private final Html html;
@@ -47,6 +48,15 @@ final class ResultTables {
                 + (failed.isEmpty() ? "." : "; a failed point's reason follows, and it is left out of every statistic."));
         for (Measurement m : failed) {
             html.raw("<p class=fail>").text(ReportData.pointKey(m)).raw("</p>\n").pre(m.note());
+        }
+        Map<String, String> flagged = data.flaggedPoints();
+        if (!flagged.isEmpty()) {
+            html.paragraph(flagged.size() + " point(s) flagged: their link was not the one configured while they ran "
+                    + "(the emulator's lateness p99.9 above the limit, or packets dropped outside the queue rule). "
+                    + "They stay in the statistics (the scenario's health.fail would fail them); the results table "
+                    + "names them beside their variant and mode.");
+            html.table(List.of("point", "why flagged"), flagged.entrySet().stream()
+                    .map(e -> List.of(e.getKey(), e.getValue())).toList(), 2);
         }
     }
 
@@ -70,14 +80,28 @@ final class ResultTables {
         summaries.forEach((key, summary) -> {
             String unit = units.get(key);
             String size = key.get(5).isEmpty() ? "" : Quantities.formatBytes(Double.parseDouble(key.get(5)));
-            rows.add(List.of(data.label(key.get(0)), key.get(2), key.get(3), key.get(4), size,
+            rows.add(List.of(data.label(key.get(0)), key.get(2), linkHealth(key.get(0), key.get(2)), key.get(3), key.get(4), size,
                     summary.n() + (summary.censored() > 0 ? " (" + summary.censored() + " censored)" : ""),
                     Html.format(summary.median(), unit),
                     summary.medianCi() == null ? summary.noCi() : Html.format(summary.medianCi(), unit),
                     Html.format(summary.mean(), unit) + (summary.meanCi() == null ? "" : " " + Html.format(summary.meanCi(), unit))));
         });
-        html.table(List.of("variant", "mode", "leg", "metric", "flow size", "n", "median", "95 % CI of the median",
-                "mean (95 % CI)"), rows, 5);
+        html.table(List.of("variant", "mode", "link health", "leg", "metric", "flow size", "n", "median",
+                "95 % CI of the median", "mean (95 % CI)"), rows, 6);
+    }
+
+    /**
+     * Beside a variant and mode: which of its repetitions ran on a flagged link; else ok where some link was
+     * checked, or "not checked" (no backend kept statistics, or results from before the check).
+     */
+    private String linkHealth(String variant, String mode) {
+        List<Integer> flagged = data.flaggedRepetitions(variant, mode);
+        if (!flagged.isEmpty()) {
+            return "flagged: " + flagged.stream().map(r -> "r" + r).collect(Collectors.joining(", "));
+        }
+        boolean checked = data.results().stream().anyMatch(m -> m.metric().equals(Metrics.POINT_HEALTH)
+                && m.state().equals(LinkHealth.OK) && m.variant().equals(variant) && m.mode().equals(mode));
+        return checked ? "ok" : "not checked";
     }
 
     /** Every other mode against the baseline, repetition by repetition (same repetition, same loss pattern). */
@@ -90,10 +114,15 @@ final class ResultTables {
         html.heading("Paired comparison with " + baseline);
         html.paragraph("For each repetition both modes ran (the same repetition sees the same loss pattern), the ratio "
                 + "mode / " + baseline + "; then the ratios' median with its exact 95 % interval.");
+        List<String> metrics = new ArrayList<>(PAIRED);
+        data.results().stream().map(Measurement::metric).distinct()
+                .filter(metric -> metric.startsWith(Metrics.command("")) && !metrics.contains(metric)
+                        && !metric.equals(Metrics.COMMAND_EXIT_STATUS))
+                .forEach(metrics::add);
         List<List<String>> rows = new ArrayList<>();
         for (String variant : data.variants().keySet()) {
             for (String mode : others) {
-                for (String metric : PAIRED) {
+                for (String metric : metrics) {
                     Map<String, Map<String, Map<Integer, List<Estimate>>>> bySize = new TreeMap<>();
                     data.rows(metric).stream().filter(m -> m.variant().equals(variant))
                             .forEach(m -> bySize.computeIfAbsent(m.parameters().getOrDefault(Metrics.FLOW_SIZE, ""), k -> new TreeMap<>())
@@ -162,9 +191,12 @@ final class ResultTables {
             return;
         }
         html.heading("Link health");
-        List<Measurement> flagged = health.stream().filter(m -> !m.state().equals("ok")).toList();
-        html.paragraph("The emulator's own statistics during each point's workload: " + health.size() + " link direction(s) "
-                + "checked, " + flagged.size() + " flagged (lateness p99.9 above the limit, or drops outside the queue rule).");
+        List<Measurement> flagged = health.stream().filter(m -> m.state().equals(LinkHealth.FLAGGED)).toList();
+        long unavailable = health.stream().filter(m -> m.state().equals(LinkHealth.UNAVAILABLE)).count();
+        html.paragraph("The emulator's own statistics during each point's workload: " + (health.size() - unavailable)
+                + " link direction(s) checked, " + flagged.size() + " flagged (lateness p99.9 above the limit, or drops "
+                + "outside the queue rule: no buffer, write errors, TUN overflows)"
+                + (unavailable == 0 ? "." : "; " + unavailable + " without statistics (a backend that keeps none)."));
         if (!flagged.isEmpty()) {
             html.table(List.of("point", "leg", "why"), flagged.stream()
                     .map(m -> List.of(ReportData.pointKey(m), m.leg(), m.note())).toList(), 3);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.link.LinkBackends;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.measure.LinkFigures;
@@ -60,16 +61,25 @@ public record RunMetadata(String scenario, String description, String question, 
         modes = modes == null ? List.of() : List.copyOf(modes);
     }
 
-    /** The link figures of one variant: rates, the path's base RTT, the forward link's mean loss, the MSS. */
+    /**
+     * The link figures of one variant: rates, the path's base RTT, the forward link's mean loss, the MSS, and how
+     * its terrestrial hop is realised (a plain veth, or the run's link backend) and why.
+     */
     public record VariantInfo(String id, Map<String, String> parameters, double downRateBitsPerSecond,
-                              double upRateBitsPerSecond, double baseRttSeconds, double downLoss, int mssBytes) {
+                              double upRateBitsPerSecond, double baseRttSeconds, double downLoss, int mssBytes,
+                              String terrestrialLink) {
         static VariantInfo of(Variant variant) {
             Scenario scenario = variant.scenario();
             LinkSpec satellite = scenario.link();
             LinkDirection down = satellite.aToB();
-            double rtt = satellite.baseRtt().plus(scenario.topology().terrestrial().baseRtt()).toNanos() / 1e9;
+            Scenario.TopologySettings topology = scenario.topology();
+            double rtt = satellite.baseRtt().plus(topology.terrestrial().baseRtt()).toNanos() / 1e9;
+            String terrestrial = LinkBackends.emulationNeeded(topology.terrestrial(), topology.emulateTerrestrial())
+                    .map(why -> "the run's link backend (" + why + ")")
+                    .orElseGet(() -> LinkBackends.plainVeth().description());
             return new VariantInfo(variant.id(), variant.parameterText(), down.rateBitsPerSecond(),
-                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - LinkFigures.TCP_IP_HEADERS);
+                    satellite.bToA().rateBitsPerSecond(), rtt, down.loss().meanLoss(), down.mtu() - LinkFigures.TCP_IP_HEADERS,
+                    terrestrial);
         }
     }
 

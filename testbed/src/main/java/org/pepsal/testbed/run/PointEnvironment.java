@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Everything a point's workload runs in: its topology with the links as the scenario says (routes' windows
- * set), the satellite link calibrated when asked, and the PEP(s) running when its mode runs them. The scenario
- * runner measures in it; {@code testbed shell} runs a user's command in it. {@link #close()} tears everything
+ * Everything a point's workload runs in: its topology with the links as the scenario says (the satellite link with
+ * the run's backend, the terrestrial hop a plain veth unless it needs emulation; routes' windows set), the
+ * satellite link calibrated when asked, and the PEP(s) running when its mode runs them. The scenario runner
+ * measures in it; {@code testbed shell} runs a user's command in it. {@link #close()} tears everything
  * down, also when building failed halfway (nothing is left).
  */
 public final class PointEnvironment implements AutoCloseable {
@@ -57,8 +58,9 @@ public final class PointEnvironment implements AutoCloseable {
                     .map(Scenario.LegSettings::congestionControl).filter(Objects::nonNull)
                     .forEach(TcpSettings::requireAvailable);
         }
-        SatelliteTopology topology = SatelliteTopology.build(scenario.topology().shape(), point.satelliteLink(),
-                scenario.topology().terrestrial(), backend, scenario.hosts()::forRole);
+        SatelliteTopology topology = SatelliteTopology.build(scenario.topology().shape(), point.satelliteLink(), backend,
+                scenario.topology().terrestrial(), scenario.topology().terrestrialBackend(backend).backend(),
+                scenario.hosts()::forRole);
         try {
             RouteWindows.apply(topology, scenario.hosts());
             Calibration.Report calibration = null;

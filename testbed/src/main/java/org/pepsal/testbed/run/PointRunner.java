@@ -16,11 +16,13 @@ import org.pepsal.testbed.report.RunMetadata;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.Scenario;
+import org.pepsal.testbed.topology.ManagedProcess;
 import org.pepsal.testbed.topology.SatelliteTopology;
 import org.pepsal.testbed.traffic.FlowClient;
 import org.pepsal.testbed.traffic.FlowResult;
 import org.pepsal.testbed.traffic.FlowServer;
 import org.pepsal.testbed.traffic.Iperf3;
+import org.pepsal.testbed.traffic.UserCommand;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,19 +114,41 @@ final class PointRunner {
     }
 
     /**
+     * A command workload's server, when it has one, started in the server host before the workload (its start-up,
+     * a JVM's say, is no part of the client's time nor of the schedule's), and stopped with its children after it.
+     */
+    private static WorkloadOutput runWorkload(Point point, SatelliteTopology topology, Path dir,
+                                              Map<String, List<String>> commands) {
+        Scenario.Command command = point.scenario().workload().command();
+        if (command == null || command.server() == null) {
+            return measureWorkload(point, topology, dir, commands);
+        }
+        Map<String, String> variables = UserCommand.environment(topology.serverAddress(), topology.clientAddress());
+        commands.put("command server", UserCommand.shellCommand(variables, command.server()));
+        ManagedProcess server = UserCommand.startServer(topology.server(), variables, command.server(),
+                dir.resolve("command-server.log"));
+        try {
+            return measureWorkload(point, topology, dir, commands);
+        } finally {
+            UserCommand.stop(server.process());
+        }
+    }
+
+    /**
      * The workload with the senders' sockets sampled and the links' statistics read after it. The links' workload
      * starts with it: traces and steps are timed from its start, the loss and jitter streams are reseeded there
      * (plain and split of one repetition see the same loss positions, whatever calibration drew), and the
      * statistics count from there.
      */
-    private static WorkloadOutput runWorkload(Point point, SatelliteTopology topology, Path dir,
-                                              Map<String, List<String>> commands) {
+    private static WorkloadOutput measureWorkload(Point point, SatelliteTopology topology, Path dir,
+                                                  Map<String, List<String>> commands) {
         Scenario.Workload workload = point.scenario().workload();
         int iperfPort = Iperf3.nextPort();
         List<SocketRecord> sockets;
         List<String> problems;
         Iperf3.Result bulkResult = null;
         List<FlowResult> flows = List.of();
+        UserCommand.Outcome command = null;
         long scheduleStart;
         double launchOffset;
         try (SocketSampler sampler = SocketSampler.start(topology.topology().hosts(), Set.of(iperfPort, FLOW_PORT))) {
@@ -145,6 +169,12 @@ final class PointRunner {
                         + " B × " + spec.repeat() + " from " + topology.serverAddress() + ":" + FLOW_PORT
                         + ", timeout " + spec.timeout().toSeconds() + " s each"));
             }
+            if (workload.command() != null) {
+                Map<String, String> variables = UserCommand.environment(topology.serverAddress(), topology.clientAddress());
+                commands.put("command client", UserCommand.shellCommand(variables, workload.command().client()));
+                command = UserCommand.run(topology.client(), variables, workload.command().client(),
+                        workload.command().timeout(), dir.resolve("command-stdout.txt"), dir.resolve("command-stderr.txt"));
+            }
             if (bulk != null) {
                 try {
                     bulkResult = bulk.join();
@@ -157,8 +187,8 @@ final class PointRunner {
             sockets = sampler.stop();
             problems = sampler.problems();
         }
-        return new WorkloadOutput(bulkResult, flows, topology.clientAddress(), topology.serverAddress(), FLOW_PORT,
-                sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(),
+        return new WorkloadOutput(bulkResult, flows, command, topology.clientAddress(), topology.serverAddress(),
+                FLOW_PORT, sockets, problems, scheduleStart, launchOffset, topology.satelliteLink().backend(),
                 topology.satelliteLink().stats(), topology.terrestrialLink().backend(), topology.terrestrialLink().stats(),
                 ReceiveWindow.read(topology.client()));
     }

@@ -59,6 +59,11 @@ final class Field {
         return new FieldException(path, message);
     }
 
+    /** An error about this field's key (a name the file chose), located at the key rather than its value. */
+    FieldException keyError(String message) {
+        return new FieldException(path, message, true);
+    }
+
     /** This field as a mapping whose keys must all be among {@code allowed}. */
     Field object(Set<String> allowed) {
         requireObject();

@@ -2,6 +2,8 @@ package org.pepsal.testbed.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.pepsal.testbed.calibration.Calibration;
+import org.pepsal.testbed.link.LinkBackend;
+import org.pepsal.testbed.link.LinkBackends;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.topology.SatelliteTopology;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One experiment as its scenario file describes it, validated: what to build, what traffic to run, in which
@@ -26,8 +29,17 @@ public record Scenario(String name, String description, String question, Topolog
                        long seed, Map<String, List<JsonNode>> sweep, CalibrationSettings calibration,
                        HealthSettings health) {
 
-    /** The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link. */
-    public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial) {
+    /**
+     * The shape (PEP at the gateway, or at both ends of the satellite link) and the terrestrial link.
+     *
+     * @param emulateTerrestrial whether the terrestrial hop goes through the run's link backend even when a plain
+     *                           veth would give what it asks (a rate only)
+     */
+    public record TopologySettings(SatelliteTopology.Shape shape, LinkSpec terrestrial, boolean emulateTerrestrial) {
+        /** How the terrestrial hop is realised, and why: a plain veth, or {@code emulator} where it must be. */
+        public LinkBackends.Choice terrestrialBackend(LinkBackend emulator) {
+            return LinkBackends.terrestrial(terrestrial, emulateTerrestrial, emulator);
+        }
     }
 
     /**
@@ -139,13 +151,28 @@ public record Scenario(String name, String description, String question, Topolog
         }
     }
 
-    /** Bulk transfers, short flows, or both at once (a mix): whichever sections the file gives. */
-    public record Workload(Bulk bulk, Flows flows) {
-        public enum Kind { BULK, FLOWS, MIX }
+    /** Bulk transfers, short flows, or both at once (a mix): whichever sections the file gives; or a command alone. */
+    public record Workload(Bulk bulk, Flows flows, Command command) {
+        public enum Kind { BULK, FLOWS, MIX, COMMAND }
 
         public Kind kind() {
-            return bulk != null && flows != null ? Kind.MIX : bulk != null ? Kind.BULK : Kind.FLOWS;
+            return command != null ? Kind.COMMAND : bulk != null && flows != null ? Kind.MIX
+                    : bulk != null ? Kind.BULK : Kind.FLOWS;
         }
+    }
+
+    /**
+     * A user's own program as the workload: {@code server} (optional) started with {@code sh -c} in the server
+     * host, then {@code client} in the client host, run to its end or for at most {@code timeout}; both find the
+     * addresses in {@code $TESTBED_SERVER} and {@code $TESTBED_CLIENT}.
+     *
+     * @param metrics numbers to read from the client's stdout, in the file's order
+     */
+    public record Command(String server, String client, Duration timeout, List<CommandMetric> metrics) {
+    }
+
+    /** One number in a command's stdout: the first group of {@code regex}'s last match, in {@code unit}. */
+    public record CommandMetric(String name, Pattern regex, String unit) {
     }
 
     public enum Direction { DOWNLOAD, UPLOAD }

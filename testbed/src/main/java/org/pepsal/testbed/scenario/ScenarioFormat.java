@@ -45,14 +45,16 @@ final class ScenarioFormat {
 
     private static Scenario.TopologySettings topology(Field topology, Path baseDir) {
         if (!topology.present()) {
-            return new Scenario.TopologySettings(SatelliteTopology.Shape.SINGLE_PEP, SatelliteTopology.DEFAULT_TERRESTRIAL);
+            return new Scenario.TopologySettings(SatelliteTopology.Shape.SINGLE_PEP, SatelliteTopology.DEFAULT_TERRESTRIAL,
+                    false);
         }
-        topology.object(Set.of("shape", "terrestrial"));
+        topology.object(Set.of("shape", "terrestrial", "emulateTerrestrial"));
         Field terrestrial = topology.get("terrestrial");
         return new Scenario.TopologySettings(
                 topology.get("shape").choice(SatelliteTopology.Shape.SINGLE_PEP,
                         Map.of("single", SatelliteTopology.Shape.SINGLE_PEP, "distributed", SatelliteTopology.Shape.DISTRIBUTED_PEP)),
-                terrestrial.present() ? LinkFormat.parse(terrestrial, baseDir, 1) : SatelliteTopology.DEFAULT_TERRESTRIAL);
+                terrestrial.present() ? LinkFormat.parse(terrestrial, baseDir, 1) : SatelliteTopology.DEFAULT_TERRESTRIAL,
+                topology.get("emulateTerrestrial").bool(false));
     }
 
     private static Scenario.PepSettings pep(Field pep) {

@@ -47,9 +47,9 @@ final class LinkStatsTable {
     }
 
     private static void line(StringBuilder out, String name, LinkStats.Direction d, Optional<LinkStats.Direction> before) {
-        LinkStats.Direction b = before.orElse(new LinkStats.Direction(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        LinkStats.Direction b = before.orElse(new LinkStats.Direction(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         out.append(String.format("%-18s %10d %10d %9d %9d %9d %9.3f ms%n", name, d.received() - b.received(),
                 d.delivered() - b.delivered(), d.lossDrops() - b.lossDrops(), d.tailDrops() - b.tailDrops(),
-                d.bufferDrops() - b.bufferDrops() + d.writeErrors() - b.writeErrors(), d.latenessP999Millis()));
+                d.bufferDrops() - b.bufferDrops() + d.tunOverflows() - b.tunOverflows() + d.writeErrors() - b.writeErrors(), d.latenessP999Millis()));
     }
 }

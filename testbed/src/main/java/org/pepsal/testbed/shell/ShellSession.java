@@ -186,7 +186,7 @@ public final class ShellSession implements AutoCloseable {
             UserCommand.stop(running);
         }
         if (server != null) {
-            server.stop();
+            UserCommand.stop(server.process()); // the shell and what it started (a compound line forks)
         }
         for (PointEnvironment.RunningPep pep : environment.peps()) {
             pep.process().stop();

@@ -137,15 +137,28 @@ public final class PepProcess {
         return process.output();
     }
 
-    /** {@code GET /metrics} from inside its host (the proxy serves them on loopback only, on {@code --metrics-port}). */
+    /**
+     * {@code GET /metrics} from inside its host (the proxy serves them on loopback only, on {@code --metrics-port}).
+     * The proxy starts serving them only after it listens, so a refused connection is tried again for a while.
+     */
     public String metrics(int port) {
-        return host.call(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return host.call(() -> {
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        socket.getOutputStream().write("GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw e;
+                }
+                sleep(50);
             }
-        });
+        }
     }
 
     /** SIGTERM, then the exit code once it has drained and stopped. */

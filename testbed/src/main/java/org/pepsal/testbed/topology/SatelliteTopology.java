@@ -4,6 +4,7 @@ import org.pepsal.testbed.link.EmulatedLink;
 import org.pepsal.testbed.link.LinkBackend;
 import org.pepsal.testbed.link.LinkDirection;
 import org.pepsal.testbed.link.LinkSpec;
+import org.pepsal.testbed.link.QueueLimit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +20,19 @@ import java.util.function.Function;
  * <li>{@link Shape#DISTRIBUTED_PEP}: client — terminal — satellite link — gateway — terrestrial link — server,
  * with a PEP at both ends of the satellite link.</li>
  * </ul>
- * Both emulated links are oriented so that end {@code a} faces the Internet: {@code aToB} is the download
+ * Both links are oriented so that end {@code a} faces the Internet: {@code aToB} is the download
  * direction (forward link), {@code bToA} the upload (return link). This class builds routing only; a run with
  * the PEP starts it on each {@link #pepSites() site} (a "plain" run does not), so plain and split differ in
  * nothing else.
  */
 public final class SatelliteTopology implements AutoCloseable {
-    /** A terrestrial link that never limits: 1 Gbit/s, 5 ms each way. */
-    public static final LinkSpec DEFAULT_TERRESTRIAL = LinkSpec.symmetric(LinkDirection.of(1_000_000_000L, Duration.ofMillis(5)));
+    /**
+     * A terrestrial link that never limits: 1 Gbit/s and no delay, so a plain veth with the kernel's tbf realises
+     * it and no emulator spends the two cores' time on it; its queue is a kernel device's usual 1000 packets
+     * (12 ms at the rate), since its BDP is nothing.
+     */
+    public static final LinkSpec DEFAULT_TERRESTRIAL = LinkSpec.symmetric(LinkDirection.of(1_000_000_000L, Duration.ZERO)
+            .withQueueLimit(QueueLimit.packets(1000)));
 
     public enum Shape { SINGLE_PEP, DISTRIBUTED_PEP }
 
@@ -64,18 +70,24 @@ public final class SatelliteTopology implements AutoCloseable {
         this.clientLan = clientLan;
     }
 
-    /** Builds the shape; every host gets {@code tcp}. Everything is torn down by {@link #close()}. */
+    /**
+     * Builds the shape, both links with {@code backend}; every host gets {@code tcp}. Everything is torn down by
+     * {@link #close()}.
+     */
     public static SatelliteTopology build(Shape shape, LinkSpec satelliteLink, LinkSpec terrestrialLink,
                                           LinkBackend backend, TcpSettings tcp) {
-        return build(shape, satelliteLink, terrestrialLink, backend, role -> tcp);
+        return build(shape, satelliteLink, backend, terrestrialLink, backend, role -> tcp);
     }
 
     /**
-     * Builds the shape; each host gets the TCP settings of its role ({@code client}, {@code terminal},
-     * {@code gateway}, {@code server}). Everything is torn down by {@link #close()}.
+     * Builds the shape, each link with its own backend (the terrestrial hop is usually a plain veth:
+     * {@link org.pepsal.testbed.link.LinkBackends#terrestrial}); each host gets the TCP settings of its role
+     * ({@code client}, {@code terminal}, {@code gateway}, {@code server}). Everything is torn down by
+     * {@link #close()}.
      */
-    public static SatelliteTopology build(Shape shape, LinkSpec satelliteLink, LinkSpec terrestrialLink,
-                                          LinkBackend backend, Function<String, TcpSettings> tcpByRole) {
+    public static SatelliteTopology build(Shape shape, LinkSpec satelliteLink, LinkBackend satelliteBackend,
+                                          LinkSpec terrestrialLink, LinkBackend terrestrialBackend,
+                                          Function<String, TcpSettings> tcpByRole) {
         Topology topology = Topology.create();
         try {
             Host client = topology.host("client");
@@ -87,8 +99,8 @@ public final class SatelliteTopology implements AutoCloseable {
             }
             Link clientLan = terminal == null ? null : topology.veth(terminal, client);
             Host satelliteEnd = terminal == null ? client : terminal;
-            EmulatedLink satellite = backend.connect(topology, gateway, satelliteEnd, satelliteLink);
-            EmulatedLink terrestrial = backend.connect(topology, server, gateway, terrestrialLink);
+            EmulatedLink satellite = satelliteBackend.connect(topology, gateway, satelliteEnd, satelliteLink);
+            EmulatedLink terrestrial = terrestrialBackend.connect(topology, server, gateway, terrestrialLink);
 
             Link sat = satellite.link();
             Link ground = terrestrial.link();

@@ -83,8 +83,11 @@ public final class UserCommand {
         return result.ok() ? Set.copyOf(result.stdout().lines().map(String::strip).toList()) : Set.of();
     }
 
-    /** How a client command ended: its exit status (-1 when it timed out and was killed), and its wall time. */
-    public record Outcome(int exitStatus, boolean timedOut, Duration wallTime) {
+    /**
+     * How a client command ended: its exit status (after a timeout, the killed shell's: 128 + the signal), its
+     * wall time (a timed-out one's: the time waited), and what it printed.
+     */
+    public record Outcome(int exitStatus, boolean timedOut, Duration wallTime, String stdout, String stderr) {
     }
 
     /**
@@ -101,11 +104,12 @@ public final class UserCommand {
             long started = System.nanoTime();
             try {
                 boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Duration wall = Duration.ofNanos(System.nanoTime() - started);
                 if (!finished) {
                     stop(process);
+                    process.waitFor();
                 }
-                Duration wall = Duration.ofNanos(System.nanoTime() - started);
-                return new Outcome(finished ? process.exitValue() : -1, !finished, wall);
+                return new Outcome(process.exitValue(), !finished, wall, text(stdout), text(stderr));
             } catch (InterruptedException e) {
                 stop(process);
                 Thread.currentThread().interrupt();
@@ -114,6 +118,11 @@ public final class UserCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command + " in " + host + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What a program wrote, as text whatever its bytes (a malformed sequence becomes U+FFFD, never an error). */
+    private static String text(Path output) throws IOException {
+        return new String(Files.readAllBytes(output), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

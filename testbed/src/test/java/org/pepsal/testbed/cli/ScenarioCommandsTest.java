@@ -69,4 +69,38 @@ class ScenarioCommandsTest {
         assertThat(testbed("report", dir.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("no results.csv");
     }
+
+    @Test
+    void calibrateRefusesABadLinkNamingTheOptionAndTheField() {
+        assertThat(testbed("calibrate", "--link", "rate: 20 Mbit/s, delay: 300 ms, loss: 2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--link: loss: a probability must be within [0, 1]");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void calibrateTakesAScenarioOrALinkButNotBothNorNeither() {
+        assertThat(testbed("calibrate")).isEqualTo(2);
+        assertThat(err.toString()).contains("give a scenario (file or preset) or --link, not neither");
+        assertThat(testbed("calibrate", "quick-geo", "--link", "rate: 20 Mbit/s, delay: 300 ms")).isEqualTo(2);
+        assertThat(err.toString()).contains("not both");
+        assertThat(testbed("calibrate", "--link", "rate: 20 Mbit/s, delay: 300 ms", "--set", "link.down.loss=0.01"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--set and --variant change a scenario");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void calibrateOfAScenarioReportsTheScenariosOwnErrors() {
+        assertThat(testbed("calibrate", "quick-geo", "--set", "link.down.delay=300")).isEqualTo(2);
+        assertThat(err.toString()).contains("--set link.down.delay=300", "link.down.delay");
+        assertThat(testbed("calibrate", "quick-geo", "--variant", "v09")).isEqualTo(2);
+        assertThat(err.toString()).contains("--variant: quick-geo has variants [v01], not v09");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void calibratesOldBareNumberOptionsAreGone() {
+        assertThat(testbed("calibrate", "--rate", "20", "--delay", "300")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option");
+    }
 }

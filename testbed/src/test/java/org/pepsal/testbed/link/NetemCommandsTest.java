@@ -117,7 +117,7 @@ class NetemCommandsTest {
 
     @Test
     void tbfBurstIsAtLeastOneMillisecondAtTheRate() {
-        assertThat(NetemCommands.burstBytes(SATELLITE.withRate(1_000_000_000))).isEqualTo(125_000);
+        assertThat(KernelShaping.burstBytes(SATELLITE.withRate(1_000_000_000))).isEqualTo(125_000);
     }
 
     @Test

@@ -19,8 +19,8 @@ class LinkDropsTest {
     @Test
     void lossModelQueueAndBufferDropsCountAgainstThePacketsReceived() throws Exception {
         Point point = MeasureFixture.points(dir, "").get(0);
-        LinkStats stats = new LinkStats(new LinkStats.Direction(10_000, 30, 100, 2, 9_868, 0, 0, 0, 0, 0, 0),
-                new LinkStats.Direction(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        LinkStats stats = new LinkStats(new LinkStats.Direction(10_000, 30, 100, 2, 0, 9_868, 0, 0, 0, 0, 0, 0),
+                new LinkStats.Direction(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 
         Measured measured = LinkDrops.of(point, Legs.SATELLITE, Optional.of(stats));
 
@@ -29,6 +29,10 @@ class LinkDropsTest {
             assertThat(m.metric()).isEqualTo(Metrics.LINK_DROP_RATE);
             assertThat(m.value()).isCloseTo(0.0132, within(1e-12));
         });
+        // Packets the kernel dropped at the TUN device never reached the emulator: lost on the link all the same.
+        Measured overflowed = LinkDrops.of(point, Legs.SATELLITE, Optional.of(stats.withTunOverflows(100, 0)));
+        assertThat(overflowed.rows()).singleElement()
+                .satisfies(m -> assertThat(m.value()).isCloseTo(232 / 10_100.0, within(1e-12)));
         assertThat(LinkDrops.of(point, Legs.SATELLITE, Optional.empty()).rows()).isEmpty();
     }
 }

@@ -19,7 +19,7 @@ class LinkHealthTest {
     Path dir;
 
     private static LinkStats.Direction direction(long received, long bufferDrops, double p999) {
-        return new LinkStats.Direction(received, 5, 10, bufferDrops, received - 15 - bufferDrops, 0, 0, 0.05, 0.3, p999, 3);
+        return new LinkStats.Direction(received, 5, 10, bufferDrops, 0, received - 15 - bufferDrops, 0, 0, 0.05, 0.3, p999, 3);
     }
 
     @Test
@@ -50,6 +50,45 @@ class LinkHealthTest {
         assertThat(health(strict, "satellite-link.up").state()).isEqualTo("ok");
         assertThat(strict.failures()).containsExactly("the satellite-link.down link was unhealthy: 3 packet(s) dropped "
                 + "outside the queue rule (link_buffer_drops 3)");
+    }
+
+    @Test
+    void tunOverflowsAreDropsOutsideTheQueueRule() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        LinkStats stats = new LinkStats(direction(20000, 0, 0.4), direction(1000, 0, 0.4)).withTunOverflows(7, 0);
+
+        Measured measured = LinkHealth.of(point, Legs.SATELLITE, "userspace", Optional.of(stats),
+                Scenario.HealthSettings.DEFAULT);
+
+        assertThat(value(measured, "satellite-link.down", "link_tun_overflows")).isEqualTo(7);
+        assertThat(value(measured, "satellite-link.up", "link_tun_overflows")).isZero();
+        assertThat(health(measured, "satellite-link.down").state()).isEqualTo("flagged");
+        assertThat(health(measured, "satellite-link.down").note())
+                .isEqualTo("7 packet(s) dropped outside the queue rule (link_tun_overflows 7)");
+        assertThat(health(measured, "satellite-link.up").state()).isEqualTo("ok");
+        // Tail drops and the loss model's drops are the rule: never flagged, however many.
+        assertThat(value(measured, "satellite-link.up", "link_tail_drops")).isEqualTo(5);
+    }
+
+    @Test
+    void thePointIsFlaggedWhenAnyLinkDirectionIs() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        Optional<LinkStats> healthy = Optional.of(new LinkStats(direction(100, 0, 0.2), direction(100, 0, 0.2)));
+        Optional<LinkStats> late = Optional.of(new LinkStats(direction(100, 0, 0.2), direction(100, 0, 1.5)));
+
+        Measured fine = LinkHealth.of(point, Legs.SATELLITE, "userspace", healthy, Scenario.HealthSettings.DEFAULT)
+                .plus(LinkHealth.of(point, Legs.TERRESTRIAL, "veth", Optional.empty(), Scenario.HealthSettings.DEFAULT));
+        Measured flagged = fine.plus(LinkHealth.of(point, Legs.TERRESTRIAL, "userspace", late,
+                Scenario.HealthSettings.DEFAULT));
+        Measured unchecked = LinkHealth.of(point, Legs.SATELLITE, "netem", Optional.empty(), Scenario.HealthSettings.DEFAULT);
+
+        assertThat(LinkHealth.point(point, fine.rows()).state()).isEqualTo("ok");
+        Measurement verdict = LinkHealth.point(point, flagged.rows());
+        assertThat(verdict.leg()).isEqualTo(Legs.POINT);
+        assertThat(verdict.metric()).isEqualTo(Metrics.POINT_HEALTH);
+        assertThat(verdict.state()).isEqualTo("flagged");
+        assertThat(verdict.note()).isEqualTo("terrestrial-link.up: lateness p99.9 1.500 ms > 1.000 ms");
+        assertThat(LinkHealth.point(point, unchecked.rows()).state()).isEqualTo("unavailable");
     }
 
     @Test

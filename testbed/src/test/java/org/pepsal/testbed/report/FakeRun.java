@@ -158,10 +158,11 @@ final class FakeRun {
                 }
             }
         }
-        LinkStats stats = new LinkStats(new LinkStats.Direction(1000L * index, 3, 10, index % 4 == 0 ? 2 : 0, 990L * index,
-                0, 0, 0.05, 0.3, index % 5 == 0 ? 1.7 : 0.6, 2.5),
-                new LinkStats.Direction(500L * index, 0, 5, 0, 495L * index, 0, 0, 0.05, 0.2, 0.4, 1.1));
-        return new WorkloadOutput(bulk, flows, CLIENT, SERVER, 8080, sockets, List.of(), 1_000_000_000L, 0.003,
+        // Some points' links are unhealthy: no buffer (every 4th), late (every 5th), TUN overflows (every 7th).
+        LinkStats stats = new LinkStats(new LinkStats.Direction(1000L * index, 3, 10, index % 4 == 0 ? 2 : 0,
+                index % 7 == 0 ? 4 : 0, 990L * index, 0, 0, 0.05, 0.3, index % 5 == 0 ? 1.7 : 0.6, 2.5),
+                new LinkStats.Direction(500L * index, 0, 5, 0, 0, 495L * index, 0, 0, 0.05, 0.2, 0.4, 1.1));
+        return new WorkloadOutput(bulk, flows, null, CLIENT, SERVER, 8080, sockets, List.of(), 1_000_000_000L, 0.003,
                 "userspace", Optional.of(stats), "userspace", Optional.of(stats),
                 Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456", "net.ipv4.tcp_window_scaling", "1"));
     }

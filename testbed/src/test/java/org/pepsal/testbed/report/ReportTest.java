@@ -10,6 +10,7 @@ import org.pepsal.testbed.measure.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -84,6 +85,32 @@ class ReportTest {
         assertThat(metadata.points()).hasSize(24).allMatch(p -> p.started() != null && p.ended() != null);
         assertThat(metadata.points()).anyMatch(p -> p.status().equals("failed") && p.reason().startsWith("calibration"));
         assertThat(metadata.modes()).extracting(m -> m.name()).containsExactly("plain", "split");
+    }
+
+    @Test
+    void aPointWhoseLinkWasUnhealthyIsFlaggedBesideItsVariantAndMode() throws Exception {
+        Path run = FakeRun.record(dir, SWEEP);
+        List<Measurement> rows = ResultsCsv.readResults(run.resolve("results.csv"));
+        String html = Files.readString(run.resolve("report.html"));
+
+        // Every point that measured has one verdict on its link; some of FakeRun's links overflowed their TUN ring.
+        Set<String> measured = rows.stream().filter(m -> m.metric().equals(Metrics.LINK_HEALTH))
+                .map(ReportData::pointKey).collect(Collectors.toSet());
+        assertThat(rows.stream().filter(m -> m.metric().equals(Metrics.POINT_HEALTH)).map(ReportData::pointKey).toList())
+                .containsExactlyInAnyOrderElementsOf(measured);
+        Measurement overflowed = rows.stream().filter(m -> m.metric().equals(Metrics.POINT_HEALTH)
+                && m.state().equals("flagged") && m.note().contains("link_tun_overflows 4")).findFirst().orElseThrow();
+        assertThat(overflowed.leg()).isEqualTo(Legs.POINT);
+        assertThat(overflowed.note()).startsWith("satellite-link.down: ");
+        assertThat(rows).anyMatch(m -> m.metric().equals(Metrics.POINT_HEALTH) && m.state().equals("ok"));
+
+        // The points section names it with why; the results table marks its repetition beside its variant and mode.
+        assertThat(html).contains("point(s) flagged", "<th>why flagged</th>",
+                "<td class=t>" + ReportData.pointKey(overflowed) + "</td>", "<th>link health</th>");
+        ReportData data = new ReportData(rows, List.of(), Optional.empty());
+        String label = data.label(overflowed.variant());
+        assertThat(html).contains("<td class=t>" + label + "</td><td class=t>" + overflowed.mode() + "</td><td class=t>flagged: ");
+        assertThat(data.flaggedRepetitions(overflowed.variant(), overflowed.mode())).contains(overflowed.repetition());
     }
 
     @Test

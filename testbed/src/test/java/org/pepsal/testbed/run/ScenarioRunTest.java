@@ -14,6 +14,7 @@ import org.pepsal.testbed.report.ResultsCsv;
 import org.pepsal.testbed.report.RunOutput;
 import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.ScenarioLoader;
+import org.pepsal.testbed.shell.PeerFixture;
 import org.pepsal.testbed.topology.Topology;
 import org.w3c.dom.Document;
 
@@ -158,6 +159,65 @@ class ScenarioRunTest {
         assertThat(summary.failed().get(0).failure())
                 .contains("satellite leg's sender at the gateway ran cubic, but the scenario configures testbed-none");
         assertThat(Files.readString(summary.report())).contains("ran cubic, but the scenario configures testbed-none");
+    }
+
+    @Test
+    void aCommandWorkloadRunsTheUsersServerAndClientOverTheLinkAndRecordsTheirOutcome() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java") + " -cp "
+                + System.getProperty("java.class.path") + " " + PeerFixture.class.getName();
+        // v01 waits long enough; v02 kills the client (a JVM) long before it can answer.
+        ScenarioRunner.Summary summary = run("""
+                name: own-program
+                description: A user's client and server as the workload.
+                link: {down: {rate: 20 Mbit/s, delay: 10 ms}}
+                workload:
+                  command:
+                    server: '%s server 9417'
+                    client: '%s client $TESTBED_SERVER 9417'
+                    metrics: {answer_time: {regex: 'hello after ([0-9.]+) ms', unit: ms}}
+                modes: [split]
+                repetitions: 1
+                calibration: {enabled: false}
+                sweep: {workload.command.timeout: [60 s, 200 ms]}
+                """.formatted(java, java), "own-program", false);
+        Path out = work.resolve("own-program");
+
+        assertThat(summary.failed()).as("failed points").isEmpty();
+        List<Measurement> rows = ResultsCsv.readResults(out.resolve("results.csv"));
+        Measurement exit = row(rows, "v01", Metrics.COMMAND_EXIT_STATUS);
+        assertThat(exit.value()).isZero();
+        assertThat(exit.state()).isEqualTo("completed");
+        // Connect to answer crosses the path both ways: at least its base RTT, (10 + 5 ms) × 2.
+        Measurement answer = row(rows, "v01", "command_answer_time");
+        assertThat(answer.leg()).isEqualTo(Legs.END_TO_END);
+        assertThat(answer.unit()).isEqualTo("ms");
+        assertThat(answer.value()).isBetween(29.0, 5000.0);
+        assertThat(row(rows, "v01", Metrics.COMMAND_WALL_TIME).value()).isGreaterThan(answer.value() / 1e3);
+        Path point = out.resolve("points/v01-split-r1");
+        assertThat(Files.readString(point.resolve("command-stdout.txt"))).contains("hello after");
+        // The server ran in the server host and saw the client's own address (the PEP splits transparently).
+        assertThat(Files.readString(point.resolve("command-server.log"))).contains("peer 10.200.1.2");
+        JsonNode commands = JSON.readTree(point.resolve("environment.json").toFile()).path("commands");
+        assertThat(commands.path("command client").toString()).contains("TESTBED_SERVER=", "client $TESTBED_SERVER 9417");
+        assertThat(commands.path("command server").toString()).contains("server 9417");
+
+        // Timed out: a result with its state and a lower bound, not a failed point.
+        Measurement wall = row(rows, "v02", Metrics.COMMAND_WALL_TIME);
+        assertThat(wall.censored()).isTrue();
+        assertThat(wall.value()).isGreaterThanOrEqualTo(0.2);
+        assertThat(wall.state()).isEqualTo("timed-out");
+        assertThat(row(rows, "v02", Metrics.COMMAND_EXIT_STATUS).state()).isEqualTo("timed-out");
+        assertThat(row(rows, "v02", Metrics.POINT_STATUS).state()).isEqualTo("ok");
+        assertThat(rows).noneMatch(m -> m.variant().equals("v02") && m.metric().equals("command_answer_time"));
+
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(line -> line.contains(PeerFixture.class.getName()) && line.contains("9417"))).isEmpty();
+        assertThat(Topology.leftoverNamespaces()).noneMatch(name -> name.startsWith(Topology.PREFIX_ROOT));
+    }
+
+    private static Measurement row(List<Measurement> rows, String variant, String metric) {
+        return rows.stream().filter(m -> m.variant().equals(variant) && m.metric().equals(metric)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " for " + variant + " in " + rows));
     }
 
     private static List<String> congestionControl(List<Measurement> rows, String mode, String leg) {

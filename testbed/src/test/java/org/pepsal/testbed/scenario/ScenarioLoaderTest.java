@@ -48,6 +48,27 @@ class ScenarioLoaderTest {
         assertThat(scenario.workload().kind()).isEqualTo(Scenario.Workload.Kind.BULK);
         assertThat(scenario.calibration().enabled()).isTrue();
         assertThat(scenario.hosts().forRole("server").bufferMaxBytes()).isEqualTo(64L << 20);
+        assertThat(scenario.topology().terrestrial()).isEqualTo(SatelliteTopology.DEFAULT_TERRESTRIAL);
+        assertThat(scenario.topology().emulateTerrestrial()).isFalse();
+        assertThat(scenario.topology().terrestrialBackend(null).backend().name()).isEqualTo("veth");
+    }
+
+    @Test
+    void theTerrestrialHopIsEmulatedWhenAskedOrWhenItAsksForDelay() throws Exception {
+        Scenario asked = ScenarioLoader.load(write(MINIMAL + "topology: {emulateTerrestrial: true}\n")).scenario();
+        Scenario delayed = ScenarioLoader.load(write(MINIMAL
+                + "topology: {terrestrial: {down: {rate: 1 Gbit/s, delay: 5 ms}}}\n")).scenario();
+        Scenario rateOnly = ScenarioLoader.load(write(MINIMAL
+                + "topology: {terrestrial: {down: {rate: 100 Mbit/s, delay: 0 ms}}}\n")).scenario();
+        org.pepsal.testbed.link.LinkBackend emulator = new org.pepsal.testbed.link.UserspaceBackend();
+
+        assertThat(asked.topology().terrestrialBackend(emulator).backend()).isSameAs(emulator);
+        assertThat(asked.topology().terrestrialBackend(emulator).reason()).contains("the scenario asks for emulation");
+        assertThat(delayed.topology().terrestrialBackend(emulator).backend()).isSameAs(emulator);
+        assertThat(delayed.topology().terrestrialBackend(emulator).reason()).contains("a delay of 5.0 ms");
+        assertThat(rateOnly.topology().terrestrialBackend(emulator).backend().name()).isEqualTo("veth");
+        assertThat(rejected(MINIMAL + "topology: {emulateTerrestrial: sometimes}\n").getMessage())
+                .contains("topology.emulateTerrestrial");
     }
 
     @Test

