@@ -186,7 +186,9 @@ class ProxyLifecycleTest extends EchoGatewayFixture {
             assertThat(lines.get(at + 1)).isEqualTo("    Status: CONNECTED");
             assertThat(lines.get(at + 2)).matches("    SYN received: \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}");
             assertThat(lines.get(at + 3)).startsWith("    Last Rx/Tx activity: ");
-            assertThat(lines.get(at + 4)).isEqualTo("    Bytes: 5 from client, 5 from server");
+            // The original's four lines, then this proxy's: when the idle timeout would reset it, and its bytes.
+            assertThat(lines.get(at + 4)).matches("    Idle timeout: \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} unless data moves");
+            assertThat(lines.get(at + 5)).isEqualTo("    Bytes: 5 from client, 5 from server");
         }
         awaitDump(table, " No connections");
     }
