@@ -31,7 +31,7 @@ if [ "${1:-}" = --guest ]; then
   mount -t devpts devpts /dev/pts
   mount -t tmpfs tmpfs /dev/shm
   mount -t tmpfs tmpfs /run
-  mount -t tmpfs tmpfs /tmp
+  # /tmp stays the overlay's (writable already): a tmpfs there would hide a checkout under /tmp, as CI's may be.
   mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
   mkdir -p "$out"
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "$out"
