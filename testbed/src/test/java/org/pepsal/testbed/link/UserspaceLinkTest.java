@@ -7,6 +7,7 @@ import org.pepsal.testbed.NeedsRoot;
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.calibration.LossProbe;
 import org.pepsal.testbed.calibration.RttProbe;
+import org.pepsal.testbed.scenario.Scenario;
 import org.pepsal.testbed.topology.Host;
 import org.pepsal.testbed.traffic.Iperf3;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.within;
 @NeedsRoot
 class UserspaceLinkTest {
     private static final Duration SHORT = Duration.ofMillis(5);
+    private static final int ATTEMPTS = 3;
 
     @Test
     void medianRttAtTwiceThreeHundredMillisecondsIsWithinOneMillisecond() {
@@ -51,15 +53,43 @@ class UserspaceLinkTest {
         return report.checks().stream().filter(c -> c.quantity().equals(quantity)).findFirst().orElseThrow();
     }
 
+    /**
+     * This kernel does not preempt a task inside a system call (PREEMPT_NONE), so even the emulator's real-time
+     * threads can be held up for milliseconds by kernel work elsewhere — a namespace an earlier test tore down is
+     * still being dismantled, for one. The emulator then reports its lateness, and a scenario flags such a point
+     * (lateness p99.9 above {@link Scenario.HealthSettings#DEFAULT}). A run the emulator itself reports as late
+     * says nothing about its rate, so it is measured again, at most {@value #ATTEMPTS} times; every run on time
+     * must carry the line rate.
+     */
     @ParameterizedTest(name = "{0} Mbit/s")
     @ValueSource(ints = {20, 100})
     void tcpReachesLineRateLessHeaders(int megabits) {
         LinkDirection direction = LinkDirection.of(megabits * 1_000_000L, SHORT);
-        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
-            double goodput = tcpGoodput(hosts.a, hosts.b, hosts.bAddress(), 4, 1);
-            double expected = Calibration.expectedTcpGoodput(direction);
-            assertThat(goodput).isCloseTo(expected, within(0.03 * expected));
+        double expected = Calibration.expectedTcpGoodput(direction);
+        List<String> lateRuns = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(direction))) {
+                Iperf3.Result result = tcpRun(hosts.a, hosts.b, hosts.bAddress(), 4, 1);
+                LinkStats stats = hosts.stats();
+                if (!onTime(stats)) {
+                    lateRuns.add(String.format("%.1f Mbit/s with lateness p99.9 %.3f/%.3f ms",
+                            result.goodputBitsPerSecond() / 1e6, stats.aToB().latenessP999Millis(),
+                            stats.bToA().latenessP999Millis()));
+                    continue;
+                }
+                // A low reading says why: the sender's retransmissions, and the link's drops and lateness.
+                assertThat(result.goodputBitsPerSecond())
+                        .as("retransmits %d, link %s", result.retransmits(), stats)
+                        .isCloseTo(expected, within(0.03 * expected));
+                return;
+            }
         }
+        throw new AssertionError("the emulator was late in every run: " + lateRuns);
+    }
+
+    private static boolean onTime(LinkStats stats) {
+        double limit = Scenario.HealthSettings.DEFAULT.maxLatenessP999Millis();
+        return stats.aToB().latenessP999Millis() <= limit && stats.bToA().latenessP999Millis() <= limit;
     }
 
     @Test
@@ -220,8 +250,10 @@ class UserspaceLinkTest {
     }
 
     private static double tcpGoodput(Host client, Host server, String address, int seconds, int omit) {
-        return Iperf3.run(client, server, address,
-                Iperf3.Transfer.tcp(Duration.ofSeconds(seconds), 1).omitting(omit), null)
-                .goodputBitsPerSecond();
+        return tcpRun(client, server, address, seconds, omit).goodputBitsPerSecond();
+    }
+
+    private static Iperf3.Result tcpRun(Host client, Host server, String address, int seconds, int omit) {
+        return Iperf3.run(client, server, address, Iperf3.Transfer.tcp(Duration.ofSeconds(seconds), 1).omitting(omit), null);
     }
 }
