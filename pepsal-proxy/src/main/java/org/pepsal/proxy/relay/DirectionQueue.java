@@ -2,7 +2,9 @@ package org.pepsal.proxy.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,8 +30,18 @@ final class DirectionQueue {
     private boolean started;
     /** Whether this queue switches the source's reading; splice mode's directions are steered by Netty. */
     private boolean steering = true;
+    private boolean splicing;
     private boolean full;
     private boolean awaitingBudget;
+    /** Bytes spliced in this direction so far (splice reads go into a pipe and are not queued here). */
+    private long spliced;
+    /** One listener for every write of this direction: the buffer's capacity travels in its promise. */
+    private final ChannelFutureListener writtenListener = f -> {
+        written(((HeldPromise) f).held);
+        if (!f.isSuccess() && f.channel().isRegistered()) {
+            f.channel().pipeline().fireExceptionCaught(f.cause());
+        }
+    };
 
     DirectionQueue(Channel source, int bound, RelayBudget budget, LongAdder boundPauses) {
         this.source = source;
@@ -52,6 +64,9 @@ final class DirectionQueue {
     /** The read reserved by {@link #reserveRead} took {@code bytes} (0 or less: its buffer was released). */
     void readDone(int bytes) {
         if (reserved == 0) {
+            if (bytes > 0) {
+                spliced += bytes;
+            }
             return;
         }
         if (bytes <= 0) {
@@ -78,13 +93,17 @@ final class DirectionQueue {
      * the queue. A failed write is reported on {@code target}'s pipeline, as its void promise would.
      */
     ChannelPromise writePromise(Channel target, ByteBuf buffer) {
-        int held = buffer.capacity();
-        return target.newPromise().addListener(f -> {
-            written(held);
-            if (!f.isSuccess() && target.isRegistered()) {
-                target.pipeline().fireExceptionCaught(f.cause());
-            }
-        });
+        return new HeldPromise(target, buffer.capacity()).addListener(writtenListener);
+    }
+
+    /** A write's promise that knows how much of the queue its buffer holds; one object per write. */
+    private static final class HeldPromise extends DefaultChannelPromise {
+        private final int held;
+
+        HeldPromise(Channel target, int held) {
+            super(target);
+            this.held = held;
+        }
     }
 
     /** A buffer of {@code bytes} capacity left user space (written to the socket, or dropped with its connection). */
@@ -115,9 +134,30 @@ final class DirectionQueue {
         steer();
     }
 
-    /** From now on Netty switches the source's reading (splice mode); this queue only counts. */
+    /** From now on the source is spliced and Netty switches its reading; this queue only counts. */
+    void startSplicing() {
+        splicing = true;
+        steering = false;
+    }
+
+    /** Nothing is left to read: what the queue still holds drains without turning reading back on. */
     void stopSteering() {
         steering = false;
+    }
+
+    /** The most this direction holds in user space ({@code --relay-buffer}). */
+    int bound() {
+        return bound;
+    }
+
+    /** Whether this direction is spliced (each read a splice into a pipe, not into a buffer). */
+    boolean splicing() {
+        return splicing;
+    }
+
+    /** Bytes this direction has spliced so far. */
+    long spliced() {
+        return spliced;
     }
 
     /** The connection ended: a reservation left by a failed read goes back to the budget. */

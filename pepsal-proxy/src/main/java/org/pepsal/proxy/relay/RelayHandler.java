@@ -12,7 +12,8 @@ import org.pepsal.proxy.socket.LegConfigurer;
  * Relays one direction: what this leg reads is written to the peer leg. Backpressure is end to end: the
  * direction's {@link DirectionQueue} counts what is read and not yet written, stops this leg's reading at its
  * bound and starts it again once the peer has drained half. In splice mode the kernel moves the bytes and this
- * handler only sees the end of the stream and errors; there the peer's write buffer watermarks pause reading.
+ * handler only sees the end of the stream and errors; there the peer's write buffer watermarks pause reading, and
+ * once the direction has spliced a pipe's worth its pipe is grown (see {@link SplicePipe}).
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final SplitConnection connection;
@@ -21,6 +22,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final LegConfigurer leg;
     private final DirectionQueue queue;
     private final boolean splice;
+    /** The capacity this direction's pipe is grown to once it carries bulk; settled once grown (or refused). */
+    private final int pipeCapacity;
+    private boolean pipeSettled;
 
     RelayHandler(SplitConnection connection, Direction direction, Channel peer, LegConfigurer leg,
                  DirectionQueue queue, boolean splice) {
@@ -30,6 +34,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.leg = leg;
         this.queue = queue;
         this.splice = splice;
+        this.pipeCapacity = SplicePipe.capacity(queue.bound());
+        this.pipeSettled = !splice;
     }
 
     @Override
@@ -43,6 +49,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         peer.flush();
         if (splice && !peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+        if (!pipeSettled && queue.spliced() >= pipeCapacity) {
+            pipeSettled = SplicePipe.grow((AbstractEpollStreamChannel) peer, pipeCapacity);
         }
         leg.renewQuickAck((AbstractEpollStreamChannel) ctx.channel());
         connection.readComplete(direction);

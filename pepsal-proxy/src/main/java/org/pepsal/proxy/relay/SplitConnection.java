@@ -219,8 +219,8 @@ final class SplitConnection implements ConnectionHandle {
                 new RelayHandler(this, Direction.CLIENT_TO_SERVER, server, services.clientLeg(), toServer, splice));
         if (splice) {
             // Spliced bytes stay in the kernel; Netty and the watermarks switch reading from here on.
-            toClient.stopSteering();
-            toServer.stopSteering();
+            toClient.startSplicing();
+            toServer.startSplicing();
             server.config().setAutoRead(true);
             if (!clientEnded) {
                 client.config().setAutoRead(true);

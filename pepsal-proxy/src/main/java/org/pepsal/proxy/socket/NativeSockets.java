@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few socket calls Netty lacks (TCP_CONGESTION, full TCP_INFO, IPV6_V6ONLY, SO_MAX_PACING_RATE,
- * SO_RCVBUFFORCE), made on a channel's fd.
+ * SO_RCVBUFFORCE), made on a channel's fd, and the capacity of a splice pipe (F_SETPIPE_SZ).
  */
 public final class NativeSockets {
     private static final int SOL_SOCKET = 1;
@@ -25,6 +25,8 @@ public final class NativeSockets {
     private static final int IPV6_V6ONLY = 26;
     private static final int TCP_INFO_MAX = 256;
     private static final int FIONREAD = 0x541B;
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int F_GETPIPE_SZ = 1032;
 
     public interface LibC {
         @SaveError
@@ -35,6 +37,9 @@ public final class NativeSockets {
 
         @SaveError
         int ioctl(int fd, long request, IntByReference value);
+
+        @SaveError
+        int fcntl(int fd, int command, int argument);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -122,6 +127,27 @@ public final class NativeSockets {
             throw failure("FIONREAD");
         }
         return count.intValue();
+    }
+
+    /**
+     * Sets a pipe's capacity (the kernel rounds it up to a power of two of pages); returns the capacity it has
+     * now. Past {@code /proc/sys/fs/pipe-max-size}, or past the user's pipe pages, it needs CAP_SYS_RESOURCE.
+     */
+    public static int setPipeSize(int fd, int bytes) {
+        int size = LIBC.fcntl(fd, F_SETPIPE_SZ, bytes);
+        if (size < 0) {
+            throw failure("F_SETPIPE_SZ=" + bytes);
+        }
+        return size;
+    }
+
+    /** A pipe's capacity in bytes. */
+    public static int pipeSize(int fd) {
+        int size = LIBC.fcntl(fd, F_GETPIPE_SZ, 0);
+        if (size < 0) {
+            throw failure("F_GETPIPE_SZ");
+        }
+        return size;
     }
 
     /** Makes an IPv6 socket refuse IPv4-mapped traffic, so the IPv4 listener gets IPv4 connections. */

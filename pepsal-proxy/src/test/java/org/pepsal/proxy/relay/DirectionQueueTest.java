@@ -116,4 +116,56 @@ class DirectionQueueTest {
         assertThat(budget.queued()).isEqualTo(BOUND);
         assertThat(source.config().isAutoRead()).isFalse();
     }
+
+    @Test
+    void bulkReadsGrowToAQuarterOfTheBoundAndNoFurther() {
+        int bound = 1024 * 1024;
+        DirectionQueue queue = new DirectionQueue(source, bound, new RelayBudget(1 << 30), boundPauses);
+        source.config().setAutoRead(false);
+        queue.start();
+        BudgetedReadAllocator.install(source, queue);
+        RecvByteBufAllocator.Handle handle = source.config().getRecvByteBufAllocator().newHandle();
+        int largest = 0;
+        for (int wakeUp = 0; wakeUp < 8; wakeUp++) {
+            handle.reset(source.config());
+            ByteBuf buffer = handle.allocate(ByteBufAllocator.DEFAULT);
+            largest = Math.max(largest, buffer.capacity());
+            handle.attemptedBytesRead(buffer.capacity());
+            handle.lastBytesRead(buffer.capacity()); // filled: the socket had more
+            handle.readComplete();
+            queue.written(buffer.capacity());
+            buffer.release();
+        }
+        assertThat(largest).isEqualTo(BudgetedReadAllocator.maxRead(bound)).isEqualTo(256 * 1024);
+        assertThat(BudgetedReadAllocator.maxRead(16 * 1024)).as("small bounds keep Netty's maximum")
+                .isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void aSplicedDirectionAsksForAPipesWorthAndCountsWhatItSpliced() {
+        int bound = 1024 * 1024;
+        DirectionQueue queue = new DirectionQueue(source, bound, new RelayBudget(bound), boundPauses);
+        BudgetedReadAllocator.install(source, queue);
+        RecvByteBufAllocator.Handle handle = source.config().getRecvByteBufAllocator().newHandle();
+        queue.startSplicing();
+        handle.reset(source.config());
+        assertThat(handle.guess()).isEqualTo(SplicePipe.capacity(bound));
+        handle.lastBytesRead(300_000);
+        handle.lastBytesRead(0);
+        assertThat(queue.spliced()).isEqualTo(300_000);
+        assertThat(queue.splicing()).isTrue();
+    }
+
+    @Test
+    void eachWriteGivesBackItsOwnBuffer() {
+        RelayBudget budget = new RelayBudget(1 << 30);
+        DirectionQueue queue = started(budget);
+        ByteBuf small = read(queue, 4096);
+        ByteBuf large = read(queue, 32 * 1024);
+        target.writeAndFlush(large, queue.writePromise(target, large));
+        assertThat(budget.queued()).isEqualTo(4096);
+        target.writeAndFlush(small, queue.writePromise(target, small));
+        assertThat(budget.queued()).isZero();
+        target.releaseOutbound();
+    }
 }
