@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -46,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The proxy process. The original's threads map onto Netty like this: the listener thread becomes one listening
  * socket per event loop (SO_REUSEPORT: the kernel spreads new connections over them), so a connection is
- * accepted, split and relayed by one thread with no hand-off; the poller and the worker pool are those event
+ * accepted, split and relayed by one thread with no hand-off (unless its loop already holds more than others: see
+ * {@link ConnectionLoops}); the poller and the worker pool are those event
  * loops (both legs of a connection live on one, so relaying needs no queue and no lock); the timer scheduler is
  * one scheduler thread (garbage collector, table log), which keeps file I/O off the event loops.
  */
@@ -79,8 +79,7 @@ public final class PepsalProxy implements AutoCloseable {
         this.table = new ConnectionTable(settings.maxConnections(), settings.connsPerSource());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog(), settings.idleTimeouts());
-        this.eventLoops = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
-                KeepRegisteredIoHandler.newFactory());
+        this.eventLoops = new ConnectionLoops(settings.eventLoopThreads(), KeepRegisteredIoHandler.newFactory());
         this.pacer = settings.satelliteLink() == null ? null : new SatellitePacer(settings.satelliteLink());
         this.budget = new RelayBudget(settings.relayMemory());
         counters.budget(budget);
@@ -149,9 +148,9 @@ public final class PepsalProxy implements AutoCloseable {
             boolean ipv6 = address.getAddress() instanceof Inet6Address;
             try {
                 for (EventExecutor executor : eventLoops) {
-                    // An event loop is a group of one: what its listener accepts stays on it.
+                    // What a loop's listener accepts stays on that loop, unless it holds more than the others.
                     EventLoop loop = (EventLoop) executor;
-                    listeners.add(bootstrap.clone().group(loop, loop).channelFactory(() -> newListener(ipv6))
+                    listeners.add(bootstrap.clone().group(loop, eventLoops).channelFactory(() -> newListener(ipv6))
                             .bind(address).syncUninterruptibly().channel());
                 }
                 LOG.info("PEPsal listening on {} (transparent, {} event loops)", FlowKey.format(address),
