@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param relayBuffer   bytes one direction of a connection may hold in user space before its source pauses
  * @param fastOpenWait  with {@code fastOpen}, how long a new connection waits for the client's first bytes so that
  *                      the server leg's SYN can carry them; zero connects at once (bytes already there still go)
- * @param deadPeers     keepalive and TCP_USER_TIMEOUT, on both legs once connected
+ * @param deadPeers     keepalive and TCP_USER_TIMEOUT, on both legs: the client leg's from its accept (inherited from
+ *                      the listener), the server leg's once connected
  * @param idleTimeouts  how long an established or half-closed connection may pass no data before it is reset
  * @param relayMemory   bytes all connections together may hold in user space before reading pauses everywhere
  */

@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * more to write than its socket buffer holds — then fails with ENOENT and kills a healthy connection.
  * Here an empty interest set is registered as EPOLLET with no events instead: the fd stays in the set (so
  * later changes work) and a hang-up or error on it still wakes the loop, once rather than forever.
+ * <p>
+ * A set equal to the one last registered is not registered again.
  */
 final class KeepRegisteredIoHandler implements IoHandler {
     /** Each registered channel's registration, by its handle (the channel's unsafe). */
@@ -95,6 +97,8 @@ final class KeepRegisteredIoHandler implements IoHandler {
         private final IoHandle handle;
         /** What Netty last asked for; Netty believes it is registered. */
         private IoOps requested;
+        /** What was last handed to epoll; -1 before anything was. */
+        private long submitted = -1;
         private boolean peerClose;
 
         KeptRegistration(IoRegistration delegate, IoHandle handle) {
@@ -110,7 +114,20 @@ final class KeepRegisteredIoHandler implements IoHandler {
         @Override
         public long submit(IoOps ops) {
             requested = ops;
-            return delegate.submit(registered(ops));
+            return submitChanged(registered(ops));
+        }
+
+        /**
+         * Netty asks again for a set it already has (a connecting leg clears EPOLLOUT and then asks for the set
+         * without EPOLLRDHUP, which is the same here): one epoll_ctl per connection saved.
+         */
+        private long submitChanged(IoOps ops) {
+            if (ops instanceof EpollIoOps epollOps && epollOps.value() == submitted && delegate.isValid()) {
+                return submitted;
+            }
+            long result = delegate.submit(ops);
+            submitted = ops instanceof EpollIoOps epollOps ? epollOps.value() : -1;
+            return result;
         }
 
         private IoOps registered(IoOps ops) {
@@ -126,7 +143,7 @@ final class KeepRegisteredIoHandler implements IoHandler {
         void reportPeerClose() {
             peerClose = true;
             if (requested != null && delegate.isValid()) {
-                delegate.submit(registered(requested));
+                submitChanged(registered(requested));
             }
         }
 

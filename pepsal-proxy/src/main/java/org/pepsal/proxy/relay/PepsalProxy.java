@@ -73,9 +73,12 @@ public final class PepsalProxy implements AutoCloseable {
     /** Paces satellite-side sockets at their share of the link; null when no link was stated. */
     private final SatellitePacer pacer;
     private final RelayBudget budget;
+    /** The client leg's options: most are set on the listeners, whose accepted sockets inherit them. */
+    private final LegConfigurer clientLeg;
 
     private PepsalProxy(ProxySettings settings) throws IOException {
         this.settings = settings;
+        this.clientLeg = new LegConfigurer("client", settings.clientLeg(), settings.deadPeers());
         this.table = new ConnectionTable(settings.maxConnections(), settings.connsPerSource());
         this.flowLog = settings.flowLog() == null ? null : new FlowLog(settings.flowLog());
         this.tableLog = settings.tableLog() == null ? null : new TableLog(settings.tableLog(), settings.idleTimeouts());
@@ -114,8 +117,7 @@ public final class PepsalProxy implements AutoCloseable {
 
     private void bind() {
         LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg(), settings.deadPeers());
-        ProxyServices services = new ProxyServices(settings, table, flowLog,
-                new LegConfigurer("client", settings.clientLeg(), settings.deadPeers()), serverLeg,
+        ProxyServices services = new ProxyServices(settings, table, flowLog, clientLeg, serverLeg,
                 new TransparentServerLegs(settings, serverLeg), counters, pacer, budget);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -212,9 +214,7 @@ public final class PepsalProxy implements AutoCloseable {
                             RelayHandler.describe(e));
                 }
             }
-            // Accepted sockets inherit it, and the window scale is fixed at the handshake.
-            new LegConfigurer("client", settings.clientLeg(), settings.deadPeers())
-                    .applyReceiveBuffer(channel.fd().intValue());
+            clientLeg.applyListener(channel.fd().intValue());
         });
     }
 

@@ -1,6 +1,5 @@
 package org.pepsal.proxy.relay;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Errors;
 import org.pepsal.proxy.link.LinkSide;
 import org.pepsal.proxy.link.PacedLeg;
 import org.pepsal.proxy.socket.NativeSockets;
@@ -57,6 +57,9 @@ final class SplitConnection implements ConnectionHandle {
     private boolean clientToServerDone;
     private boolean serverToClientDone;
     private boolean finished;
+    /** A leg whose read or write failed with ECONNRESET: its peer reset it. */
+    private boolean clientPeerReset;
+    private boolean serverPeerReset;
     /** The satellite-side socket as the pacer knows it; null without a link or before the server leg connected. */
     private PacedLeg paced;
     private Direction towardsSatellite;
@@ -74,10 +77,13 @@ final class SplitConnection implements ConnectionHandle {
         this.toServer = toServer;
     }
 
-    /** The table admitted the connection: the client leg gets its options; the server leg is not open yet. */
+    /**
+     * The table admitted the connection: the client leg gets what it did not inherit from the listener; the server
+     * leg is not open yet.
+     */
     void admitted(ConnectionEntry admitted) {
         this.entry = admitted;
-        services.clientLeg().applySocket(client);
+        services.clientLeg().applyAccepted(client);
     }
 
     /**
@@ -103,21 +109,21 @@ final class SplitConnection implements ConnectionHandle {
         }
         server = opened;
         toClient = services.newQueue(opened);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(client.eventLoop())
-                .channelFactory(() -> opened)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.AUTO_CLOSE, false)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg(), toClient,
-                        settings.splice()));
-        bootstrap.register().addListener((ChannelFuture registered) -> {
+        // What a Bootstrap would do, without one (and its copy of the options) per connection.
+        var config = opened.config();
+        config.setAllowHalfClosure(true);
+        config.setAutoClose(false);
+        config.setAutoRead(false);
+        config.setWriteBufferWaterMark(waterMark());
+        config.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
+        opened.pipeline().addLast(new RelayHandler(this, Direction.SERVER_TO_CLIENT, client, services.serverLeg(),
+                toClient, settings.splice()));
+        client.eventLoop().register(opened).addListener((ChannelFuture registered) -> {
             if (finished) {
                 return;
             }
             if (!registered.isSuccess()) {
+                opened.unsafe().closeForcibly(); // never registered: nothing else would close it
                 connectFailed(registered.cause());
                 return;
             }
@@ -206,7 +212,6 @@ final class SplitConnection implements ConnectionHandle {
         timeouts = new TimeoutWatch(services.settings().idleTimeouts(), client.eventLoop(), entry,
                 this::refreshEntry, this::timedOut);
         timeouts.stateChanged();
-        services.clientLeg().applyConnected(client);
         services.serverLeg().applyConnected(server);
         if (services.pacer() != null) {
             boolean satelliteIsClient = services.settings().satelliteLink().side() == LinkSide.CLIENT;
@@ -347,8 +352,15 @@ final class SplitConnection implements ConnectionHandle {
         }
     }
 
-    /** An I/O error on one leg, for the metrics. */
+    /** An I/O error on one leg, for the metrics; a reset from its peer also spares that leg's SO_LINGER. */
     void relayError(String leg, Throwable cause) {
+        if (cause instanceof Errors.NativeIoException e && e.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE) {
+            if (leg.equals(Direction.CLIENT_TO_SERVER.sourceLeg())) {
+                clientPeerReset = true;
+            } else {
+                serverPeerReset = true;
+            }
+        }
         services.counters().events().relayError(leg, cause);
     }
 
@@ -399,9 +411,9 @@ final class SplitConnection implements ConnectionHandle {
         TcpInfo clientInfo = logged || observed ? tcpInfo(client, true) : null;
         TcpInfo serverInfo = (logged || observed) && entry.connectedTime() != null ? tcpInfo(server, true) : null;
         if (reset) {
-            reset(client);
+            reset(client, clientPeerReset);
             if (server != null) {
-                reset(server);
+                reset(server, serverPeerReset);
             }
         } else {
             client.close();
@@ -432,6 +444,18 @@ final class SplitConnection implements ConnectionHandle {
             return 0;
         }
         return Math.max(0, info.bytesReceived() - (finReceived ? 1 : 0));
+    }
+
+    /**
+     * Resets a leg, unless its peer reset it already: the kernel then holds it closed (tcp_reset), and a close
+     * sends nothing either way, so the SO_LINGER call would be wasted.
+     */
+    private static void reset(Channel channel, boolean peerReset) {
+        if (peerReset) {
+            channel.close();
+        } else {
+            reset(channel);
+        }
     }
 
     /** Closes a channel with SO_LINGER 0, which makes the kernel send a reset instead of a FIN. */

@@ -1,9 +1,5 @@
 package org.pepsal.proxy.socket;
 
-import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
-import io.netty.channel.epoll.EpollChannelOption;
-
 import java.time.Duration;
 
 /**
@@ -24,17 +20,21 @@ public record DeadPeerDetection(KeepAlive keepAlive, Duration userTimeout) {
         }
     }
 
-    /** Sets both on a connected leg; throws if the kernel refuses one. */
-    void apply(AbstractEpollStreamChannel channel) {
+    /**
+     * Sets both on a leg's socket, or on a listener, whose accepted sockets inherit them (the kernel copies the
+     * listener's keepalive settings and user timeout into each); throws if the kernel refuses one.
+     */
+    void apply(int fd) {
         if (keepAlive.on()) {
-            channel.config().setOption(EpollChannelOption.TCP_KEEPIDLE, keepAlive.idleSeconds());
-            channel.config().setOption(EpollChannelOption.TCP_KEEPINTVL, keepAlive.intervalSeconds());
-            channel.config().setOption(EpollChannelOption.TCP_KEEPCNT, keepAlive.count());
-            channel.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+            NativeSockets.setInt(fd, true, NativeSockets.TCP_KEEPIDLE, keepAlive.idleSeconds(), "TCP_KEEPIDLE");
+            NativeSockets.setInt(fd, true, NativeSockets.TCP_KEEPINTVL, keepAlive.intervalSeconds(), "TCP_KEEPINTVL");
+            NativeSockets.setInt(fd, true, NativeSockets.TCP_KEEPCNT, keepAlive.count(), "TCP_KEEPCNT");
+            NativeSockets.setInt(fd, false, NativeSockets.SO_KEEPALIVE, 1, "SO_KEEPALIVE");
         }
         if (!userTimeout.isZero()) {
             // A timeout under 1 ms would be 0, which the kernel takes as "no user timeout".
-            channel.config().setOption(EpollChannelOption.TCP_USER_TIMEOUT, (int) Math.max(1, userTimeout.toMillis()));
+            NativeSockets.setInt(fd, true, NativeSockets.TCP_USER_TIMEOUT, (int) Math.max(1, userTimeout.toMillis()),
+                    "TCP_USER_TIMEOUT");
         }
     }
 }

@@ -37,29 +37,73 @@ public final class LegConfigurer {
         return options;
     }
 
-    /** Congestion control and buffers: before connect on the server leg, at accept on the client leg. */
+    /** Congestion control and buffers of a server leg, before its connect. */
     public void applySocket(EpollSocketChannel channel) {
+        int fd = channel.fd().intValue();
+        applyCongestionControl(fd);
+        if (options.sendBuffer() > 0) {
+            channel.config().setSendBufferSize(options.sendBuffer());
+        }
+        applyReceiveBuffer(fd);
+    }
+
+    /**
+     * What a client leg's socket inherits from the listener that accepts it, set once there rather than on every
+     * accepted socket: congestion control, buffers (the window scale is fixed at the handshake, so the receive
+     * buffer must be in place before it), keepalive and TCP_USER_TIMEOUT.
+     */
+    public void applyListener(int fd) {
+        applyCongestionControl(fd);
+        if (options.sendBuffer() > 0) {
+            try {
+                NativeSockets.setInt(fd, false, NativeSockets.SO_SNDBUF, options.sendBuffer(), "SO_SNDBUF");
+            } catch (NativeSockets.NativeSocketException e) {
+                warnOnce("sndbuf", "{} leg: send buffer of {} B refused: {}", leg, options.sendBuffer(), e.getMessage());
+            }
+        }
+        applyReceiveBuffer(fd);
+        applyDeadPeers(fd);
+    }
+
+    /** A client leg just accepted: only what a socket does not inherit (see {@link #applyListener}). */
+    public void applyAccepted(AbstractEpollStreamChannel channel) {
+        applyPerSocket(channel);
+    }
+
+    /** A server leg just connected: its per-socket settings, keepalive and TCP_USER_TIMEOUT. */
+    public void applyConnected(AbstractEpollStreamChannel channel) {
+        applyPerSocket(channel);
+        applyDeadPeers(channel.fd().intValue());
+    }
+
+    private void applyPerSocket(AbstractEpollStreamChannel channel) {
+        // Netty sets TCP_NODELAY on every socket channel it makes (EpollSocketChannelConfig), accepted or not; only
+        // turning it off is left to do.
+        if (!options.noDelay()) {
+            channel.config().setOption(ChannelOption.TCP_NODELAY, false);
+        }
+        if (options.quickAck()) {
+            quickAck(channel);
+        }
+    }
+
+    private void applyCongestionControl(int fd) {
         if (options.congestionControl() != null) {
             try {
-                NativeSockets.setCongestionControl(channel.fd().intValue(), options.congestionControl());
+                NativeSockets.setCongestionControl(fd, options.congestionControl());
             } catch (NativeSockets.NativeSocketException e) {
                 warnOnce("cc", "{} leg: cannot use congestion control {}: {} (check "
                         + "/proc/sys/net/ipv4/tcp_available_congestion_control; non-root needs it in "
                         + "tcp_allowed_congestion_control)", leg, options.congestionControl(), e.getMessage());
             }
         }
-        if (options.sendBuffer() > 0) {
-            channel.config().setSendBufferSize(options.sendBuffer());
-        }
-        applyReceiveBuffer(channel.fd().intValue());
     }
 
     /**
      * The leg's fixed receive buffer, past net.core.rmem_max where the kernel lets the proxy (CAP_NET_ADMIN): the
-     * window it can advertise, and its scale, follow from it at the handshake. Also set on the listener, whose
-     * accepted sockets inherit it.
+     * window it can advertise, and its scale, follow from it at the handshake.
      */
-    public void applyReceiveBuffer(int fd) {
+    private void applyReceiveBuffer(int fd) {
         if (options.receiveBuffer() <= 0) {
             return;
         }
@@ -75,14 +119,9 @@ public final class LegConfigurer {
         }
     }
 
-    /** Settings applied once the leg is connected. */
-    public void applyConnected(AbstractEpollStreamChannel channel) {
-        channel.config().setOption(ChannelOption.TCP_NODELAY, options.noDelay());
-        if (options.quickAck()) {
-            quickAck(channel);
-        }
+    private void applyDeadPeers(int fd) {
         try {
-            deadPeers.apply(channel);
+            deadPeers.apply(fd);
         } catch (RuntimeException e) {
             warnOnce("deadpeers", "{} leg: keepalive {} or TCP_USER_TIMEOUT {} ms refused: {}", leg,
                     deadPeers.keepAlive(), deadPeers.userTimeout().toMillis(), e.getMessage());

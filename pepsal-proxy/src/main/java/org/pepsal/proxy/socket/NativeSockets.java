@@ -22,6 +22,12 @@ public final class NativeSockets {
     private static final int IPPROTO_IPV6 = 41;
     private static final int TCP_INFO = 11;
     private static final int TCP_CONGESTION = 13;
+    static final int SO_KEEPALIVE = 9;
+    static final int TCP_KEEPIDLE = 4;
+    static final int TCP_KEEPINTVL = 5;
+    static final int TCP_KEEPCNT = 6;
+    static final int TCP_USER_TIMEOUT = 18;
+    static final int SO_SNDBUF = 7;
     private static final int IPV6_V6ONLY = 26;
     private static final int TCP_INFO_MAX = 256;
     private static final int FIONREAD = 0x541B;
@@ -52,6 +58,17 @@ public final class NativeSockets {
         byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
         if (LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, name.length) != 0) {
             throw failure("TCP_CONGESTION=" + algorithm);
+        }
+    }
+
+    /**
+     * Sets an int socket option ({@code SOL_SOCKET} or {@code IPPROTO_TCP} level); for sockets Netty has no option
+     * for, such as a listener whose accepted sockets inherit what it is given.
+     */
+    static void setInt(int fd, boolean tcpLevel, int option, int value, String name) {
+        byte[] bytes = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+        if (LIBC.setsockopt(fd, tcpLevel ? IPPROTO_TCP : SOL_SOCKET, option, bytes, bytes.length) != 0) {
+            throw failure(name + "=" + value);
         }
     }
 
