@@ -8,6 +8,7 @@ import org.pepsal.proxy.options.ProxySettings;
 import org.pepsal.proxy.relay.PepsalProxy;
 import org.pepsal.proxy.socket.DeadPeerDetection;
 import org.pepsal.proxy.socket.KeepAlive;
+import org.pepsal.proxy.socket.NativeSockets;
 import org.pepsal.proxy.table.IdleTimeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -243,6 +244,8 @@ public final class PepsalMain implements Callable<Integer> {
         }
         ProxySettings settings = settings();
         validateMetricsPort();
+        // Before listening, so the first connection's handshake and first byte do not wait for it.
+        NativeSockets.warmUp();
         PepsalProxy proxy;
         try {
             proxy = PepsalProxy.start(settings);

@@ -183,6 +183,22 @@ public final class NativeSockets {
         return new NativeSocketException(what + ": " + description, errno);
     }
 
+    /**
+     * Loads the native bindings and makes each call once, on no socket (fd -1, which the kernel refuses with
+     * EBADF), so that the first connection does not pay for it: binding libc (JNR generates its stubs when this
+     * class loads) and the first call of each function took about 0.2 s on a cold JVM here, which the first
+     * connection through a newly started proxy spent before its first byte.
+     */
+    public static void warmUp() {
+        byte[] value = new byte[TCP_INFO_MAX];
+        IntByReference length = new IntByReference(value.length);
+        LIBC.getsockopt(-1, IPPROTO_TCP, TCP_INFO, value, length);
+        LIBC.setsockopt(-1, IPPROTO_TCP, TCP_CONGESTION, value, 4);
+        LIBC.ioctl(-1, FIONREAD, length);
+        failure("warm-up");
+        TcpInfo.parse(value, value.length);
+    }
+
     /** A failed socket call, with its errno. */
     public static final class NativeSocketException extends RuntimeException {
         private final int errno;
