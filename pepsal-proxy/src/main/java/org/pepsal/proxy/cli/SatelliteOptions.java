@@ -2,12 +2,17 @@ package org.pepsal.proxy.cli;
 
 import org.pepsal.proxy.link.LinkSide;
 import org.pepsal.proxy.link.LinkUnits;
+import org.pepsal.proxy.link.SatelliteCongestionControl;
 import org.pepsal.proxy.link.SatelliteLink;
 import org.pepsal.proxy.socket.LegOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The operator's words for the legs: which one crosses the satellite ({@code --satellite-side}), the link itself
@@ -17,8 +22,10 @@ import java.time.Duration;
  * both ways is an error.
  */
 final class SatelliteOptions {
-    /** The satellite leg's congestion control once the link is known: BBR paces and does not back off on random loss. */
-    static final String LINK_AWARE_CONGESTION_CONTROL = "bbr";
+    private static final Logger LOG = LoggerFactory.getLogger(SatelliteOptions.class);
+
+    /** The kernel's congestion controls, read when a link is stated and the satellite leg's is not given. */
+    Supplier<Set<String>> availableCongestionControls = SatelliteCongestionControl::available;
 
     @Option(names = "--satellite-side", paramLabel = "client|server", converter = SideConverter.class,
             description = "Which leg crosses the satellite: client (the accepted connection: a ground-station gateway, "
@@ -29,7 +36,9 @@ final class SatelliteOptions {
     @Option(names = "--satellite-rate", paramLabel = "RATE", converter = RateConverter.class,
             description = "The satellite link's rate in the direction this proxy sends over it (20Mbit/s). Makes the "
                     + "proxy link-aware: satellite-side connections are paced at their share of it, use "
-                    + LINK_AWARE_CONGESTION_CONTROL + " unless --satellite-cc says otherwise, and (at a terminal) get "
+                    + SatelliteCongestionControl.KNOWN_RATE + " where the kernel has it registered (else "
+                    + SatelliteCongestionControl.FALLBACK + ", with a warning) unless --satellite-cc says otherwise, "
+                    + "and (at a terminal) get "
                     + "receive buffers of " + SatelliteLink.RECEIVE_BUFFER_BDPS + " BDPs. Needs --satellite-side.")
     Long rateBitsPerSecond;
 
@@ -108,9 +117,16 @@ final class SatelliteOptions {
         Given satelliteLeg = merge(satellite, "satellite", side == LinkSide.CLIENT ? client : server, satelliteName);
         Given groundLeg = merge(ground, "ground", side == LinkSide.CLIENT ? server : client, groundName);
         if (link != null) {
-            satelliteLeg = new Given(
-                    satelliteLeg.congestionControl() != null ? satelliteLeg.congestionControl() : LINK_AWARE_CONGESTION_CONTROL,
-                    satelliteLeg.sendBuffer(),
+            String congestionControl = satelliteLeg.congestionControl();
+            if (congestionControl == null) {
+                SatelliteCongestionControl.Choice choice =
+                        SatelliteCongestionControl.choose(availableCongestionControls.get());
+                if (choice.warning() != null) {
+                    LOG.warn("link-aware: {}", choice.warning());
+                }
+                congestionControl = choice.algorithm();
+            }
+            satelliteLeg = new Given(congestionControl, satelliteLeg.sendBuffer(),
                     satelliteLeg.receiveBuffer() == null && side == LinkSide.SERVER
                             ? Integer.valueOf(link.receiveBufferBytes()) : satelliteLeg.receiveBuffer());
         }

@@ -11,13 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SatelliteOptionsTest {
+    /** A kernel without pepsal_sat registered, as on a machine where scripts/satcc.sh never ran. */
+    private static final Set<String> STOCK = Set.of("reno", "cubic", "bbr");
+
     private static ProxySettings parse(String... args) {
+        return parse(STOCK, args);
+    }
+
+    private static ProxySettings parse(Set<String> available, String... args) {
         PepsalMain main = new PepsalMain();
+        main.satellite.availableCongestionControls = () -> available;
         new CommandLine(main).parseArgs(args);
         return main.settings();
     }
@@ -49,7 +58,7 @@ class SatelliteOptionsTest {
     }
 
     @Test
-    void aStatedLinkMakesTheProxyLinkAwareWithBbrOnTheSatelliteLeg() {
+    void aStatedLinkMakesTheProxyLinkAwareWithBbrOnTheSatelliteLegWherePepsalSatIsNotRegistered() {
         ProxySettings gateway = parse("--satellite-side", "client", "--satellite-rate", "20Mbit/s");
         assertThat(gateway.satelliteLink().rateBitsPerSecond()).isEqualTo(20_000_000);
         assertThat(gateway.satelliteLink().rtt()).isEqualTo(Duration.ofMillis(600));
@@ -67,6 +76,22 @@ class SatelliteOptionsTest {
         assertThat(terminal.serverLeg().receiveBuffer()).isEqualTo(3_750_000);
         assertThat(parse("--satellite-side", "server", "--satellite-rate", "20Mbit/s", "--satellite-rcvbuf", "0")
                 .serverLeg().receiveBuffer()).isZero();
+    }
+
+    @Test
+    void aStatedLinkPicksPepsalSatWhereTheKernelHasItAndNeverOverridesTheOperator() {
+        Set<String> registered = Set.of("reno", "cubic", "bbr", "pepsal_sat");
+        assertThat(parse(registered, "--satellite-side", "client", "--satellite-rate", "20Mbit/s").clientLeg()
+                .congestionControl()).isEqualTo("pepsal_sat");
+        assertThat(parse(registered, "--satellite-side", "server", "--satellite-rate", "5Mbit/s").serverLeg()
+                .congestionControl()).isEqualTo("pepsal_sat");
+        assertThat(parse(registered, "--satellite-side", "client", "--satellite-rate", "20Mbit/s",
+                "--satellite-cc", "bbr").clientLeg().congestionControl()).isEqualTo("bbr");
+        // Not link-aware: nothing is chosen for the operator.
+        assertThat(parse(registered, "--satellite-side", "client").clientLeg().congestionControl()).isNull();
+        // The kernel's list unreadable: BBR, as where pepsal_sat is not registered.
+        assertThat(parse(Set.of(), "--satellite-side", "client", "--satellite-rate", "20Mbit/s").clientLeg()
+                .congestionControl()).isEqualTo("bbr");
     }
 
     @Test
@@ -119,6 +144,7 @@ class SatelliteOptionsTest {
         try {
             Files.writeString(file, "satellite-side = client\nsatellite-rate = 20Mbit/s\nground-cc = cubic\n");
             PepsalMain main = new PepsalMain();
+            main.satellite.availableCongestionControls = () -> STOCK;
             CommandLine commandLine = new CommandLine(main);
             org.pepsal.proxy.config.ConfigFile config = org.pepsal.proxy.config.ConfigFile.load(file);
             config.validate(commandLine.getCommandSpec());

@@ -1,5 +1,6 @@
 package org.pepsal.testbed.measure;
 
+import org.pepsal.proxy.link.SatelliteCongestionControl;
 import org.pepsal.testbed.measure.sockdiag.SocketRecord;
 import org.pepsal.testbed.measure.sockdiag.SocketSampler;
 import org.pepsal.testbed.scenario.Point;
@@ -104,16 +105,21 @@ public final class PointMeasurements {
 
     /**
      * The congestion control the scenario configures for a leg's sender at a host: a PEP's socket takes its leg's
-     * setting (the satellite leg's where its leg crosses the satellite link, else the ground leg's) or else its
-     * host's default; an end host its own default. Null where the scenario leaves the kernel's default.
+     * setting (the satellite leg's where its leg crosses the satellite link, else the ground leg's); a link-aware
+     * PEP's satellite leg without one takes the proxy's choice for it (pepsal_sat where registered, else BBR);
+     * otherwise its host's default; an end host its own default. Null where the scenario leaves the kernel's default.
      */
     static String expectedCongestionControl(Point point, String host, Legs.Leg leg) {
         Scenario scenario = point.scenario();
         boolean pep = point.mode().runsPeps() && (host.equals("gateway") || host.equals("terminal"));
         if (pep) {
-            String own = (leg.crosses(Legs.SATELLITE) ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
+            boolean satellite = leg.crosses(Legs.SATELLITE);
+            String own = (satellite ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
             if (own != null) {
                 return own;
+            }
+            if (satellite && !scenario.pep().linkArguments(host.equals("gateway"), point.satelliteLink()).isEmpty()) {
+                return SatelliteCongestionControl.choose(SatelliteCongestionControl.available()).algorithm();
             }
         }
         return scenario.hosts().forRole(host).congestionControl();

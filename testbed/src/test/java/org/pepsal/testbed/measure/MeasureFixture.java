@@ -15,16 +15,21 @@ final class MeasureFixture {
     }
 
     static List<Point> points(Path dir, String extra) throws Exception {
+        return points(dir, "{satelliteLeg: {congestionControl: bbr}}", extra);
+    }
+
+    /** @param pep the scenario's {@code pep:} section, in YAML's flow style */
+    static List<Point> points(Path dir, String pep, String extra) throws Exception {
         Path file = Files.writeString(dir.resolve("geo.yaml"), """
                 name: geo
                 link:
                   down: {rate: 20 Mbit/s, delay: 300 ms, loss: 1 %}
                   up: {rate: 5 Mbit/s}
                 hosts: {all: {congestionControl: cubic}}
-                pep: {satelliteLeg: {congestionControl: bbr}}
+                pep: PEP
                 workload: {bulk: {duration: 10 s}}
                 repetitions: 1
-                """ + extra);
+                """.replace("PEP", pep) + extra);
         LoadedScenario loaded = ScenarioLoader.load(file);
         return loaded.points();
     }

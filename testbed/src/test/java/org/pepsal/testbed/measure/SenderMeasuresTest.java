@@ -2,6 +2,7 @@ package org.pepsal.testbed.measure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pepsal.proxy.link.SatelliteCongestionControl;
 import org.pepsal.testbed.measure.sockdiag.SocketRecord;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.topology.SatelliteTopology;
@@ -86,6 +87,23 @@ class SenderMeasuresTest {
 
         assertThat(measured.failures()).containsExactly(
                 "the satellite leg's sender at the gateway ran cubic, but the scenario configures bbr");
+    }
+
+    @Test
+    void aLinkAwareSatelliteLegWithoutAnAlgorithmIsExpectedToRunTheProxysChoice() throws Exception {
+        String choice = SatelliteCongestionControl.choose(SatelliteCongestionControl.available()).algorithm();
+        Point aware = MeasureFixture.point(MeasureFixture.points(dir, "{linkAware: true}", ""), "v01-split-r1");
+        assertThat(PointMeasurements.expectedCongestionControl(aware, "gateway",
+                Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true).legOf("gateway", true).orElseThrow()))
+                .isEqualTo(choice);
+        // The ground leg, and a PEP not told the link, keep the hosts' default.
+        assertThat(PointMeasurements.expectedCongestionControl(aware, "gateway",
+                Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true).legOf("gateway", false).orElseThrow()))
+                .isEqualTo("cubic");
+        Point unaware = MeasureFixture.point(MeasureFixture.points(dir, "{linkAware: false}", ""), "v01-split-r1");
+        assertThat(PointMeasurements.expectedCongestionControl(unaware, "gateway",
+                Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true).legOf("gateway", true).orElseThrow()))
+                .isEqualTo("cubic");
     }
 
     private static double value(Measured measured, String leg, String metric) {

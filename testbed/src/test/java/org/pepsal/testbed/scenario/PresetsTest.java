@@ -51,6 +51,11 @@ class PresetsTest {
                 .containsExactly("--satellite-side", "server", "--satellite-rate", "5000000bit/s",
                         "--satellite-receive-rate", "20000000bit/s", "--satellite-rtt", "600000us");
 
+        // The link-aware proxy chooses the satellite leg's algorithm; the PEP not told the link runs BBR.
+        assertThat(flows.scenario().pep().satelliteLeg().congestionControl()).isNull();
+        assertThat(flows.scenario().modes().get(2).overrides().get("pep.satelliteLeg.congestionControl").textValue())
+                .isEqualTo("bbr");
+
         Scenario eight = ScenarioLoader.load(Presets.resolve("geo-8flows-linkaware")).scenario();
         assertThat(eight.workload().bulk().streams()).isEqualTo(8);
         assertThat(eight.modes()).extracting(Mode::name).contains("e2e-bbr", "split-unaware", "split");
@@ -64,6 +69,7 @@ class PresetsTest {
     void aPepNotToldTheLinkGetsNoLinkOptions() throws Exception {
         Scenario quick = ScenarioLoader.load(Presets.resolve("quick-geo")).scenario();
         assertThat(quick.pep().linkAware()).isTrue();
+        assertThat(quick.pep().satelliteLeg().congestionControl()).as("left to the link-aware proxy").isNull();
         Scenario.PepSettings unaware = new Scenario.PepSettings(quick.pep().satelliteLeg(), quick.pep().groundLeg(),
                 false, java.util.List.of(), false);
         assertThat(unaware.linkArguments(true, quick.link())).isEmpty();
