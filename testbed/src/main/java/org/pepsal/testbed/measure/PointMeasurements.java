@@ -11,6 +11,7 @@ import org.pepsal.testbed.traffic.Iperf3;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns everything one point's workload left ({@link WorkloadOutput}) into its rows: the links as configured,
@@ -104,24 +105,26 @@ public final class PointMeasurements {
     }
 
     /**
-     * The congestion control the scenario configures for a leg's sender at a host: a PEP's socket takes its leg's
+     * The congestion controls the scenario allows for a leg's sender at a host: a PEP's socket takes its leg's
      * setting (the satellite leg's where its leg crosses the satellite link, else the ground leg's); a link-aware
-     * PEP's satellite leg without one takes the proxy's choice for it (pepsal_sat where registered, else BBR);
-     * otherwise its host's default; an end host its own default. Null where the scenario leaves the kernel's default.
+     * PEP's satellite leg without one takes the proxy's choice, pepsal_sat or BBR (which one depends on what was
+     * registered when the proxy started, and a registration is machine-wide, so either counts); otherwise its
+     * host's default; an end host its own default. Empty where the scenario leaves the kernel's default.
      */
-    static String expectedCongestionControl(Point point, String host, Legs.Leg leg) {
+    static Set<String> expectedCongestionControl(Point point, String host, Legs.Leg leg) {
         Scenario scenario = point.scenario();
         boolean pep = point.mode().runsPeps() && (host.equals("gateway") || host.equals("terminal"));
         if (pep) {
             boolean satellite = leg.crosses(Legs.SATELLITE);
             String own = (satellite ? scenario.pep().satelliteLeg() : scenario.pep().groundLeg()).congestionControl();
             if (own != null) {
-                return own;
+                return Set.of(own);
             }
             if (satellite && !scenario.pep().linkArguments(host.equals("gateway"), point.satelliteLink()).isEmpty()) {
-                return SatelliteCongestionControl.choose(SatelliteCongestionControl.available()).algorithm();
+                return Set.of(SatelliteCongestionControl.KNOWN_RATE, SatelliteCongestionControl.FALLBACK);
             }
         }
-        return scenario.hosts().forRole(host).congestionControl();
+        String hostDefault = scenario.hosts().forRole(host).congestionControl();
+        return hostDefault == null ? Set.of() : Set.of(hostDefault);
     }
 }

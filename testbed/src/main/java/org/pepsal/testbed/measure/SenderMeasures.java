@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
@@ -36,12 +37,12 @@ public final class SenderMeasures {
     }
 
     /**
-     * @param expectedCc    (host role, leg) → the congestion control the scenario configures there, or null when it
+     * @param expectedCc    (host role, leg) → the congestion controls the scenario allows there, empty when it
      *                      leaves the kernel's default
      * @param scheduleStart the workload's start, a {@link System#nanoTime()} value
      */
     public static Measured of(Point point, Legs legs, List<SocketRecord> records, List<DataConnection> connections,
-                              BiFunction<String, Legs.Leg, String> expectedCc, long scheduleStart) {
+                              BiFunction<String, Legs.Leg, Set<String>> expectedCc, long scheduleStart) {
         List<Track> tracks = tracks(legs, records, connections);
         List<Measurement> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -49,11 +50,11 @@ public final class SenderMeasures {
         tracks.forEach(t -> byLeg.computeIfAbsent(t.leg().name(), k -> new ArrayList<>()).add(t));
         byLeg.forEach((leg, own) -> rows.addAll(legRows(point, leg, own)));
         for (Track track : tracks) {
-            String expected = expectedCc.apply(track.host(), track.leg());
+            Set<String> expected = expectedCc.apply(track.host(), track.leg());
             String actual = track.congestionControl();
-            if (expected != null && actual != null && !expected.equals(actual)) {
+            if (!expected.isEmpty() && actual != null && !expected.contains(actual)) {
                 failures.add("the " + track.leg().name() + " leg's sender at the " + track.host() + " ran " + actual
-                        + ", but the scenario configures " + expected);
+                        + ", but the scenario configures " + String.join(" or ", expected.stream().sorted().toList()));
             }
         }
         long bulkStreams = connections.stream().filter(DataConnection::bulk).count();
