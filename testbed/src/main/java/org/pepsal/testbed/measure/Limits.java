@@ -1,6 +1,7 @@
 package org.pepsal.testbed.measure;
 
 import org.pepsal.testbed.scenario.Point;
+import org.pepsal.testbed.scenario.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.Optional;
  *   limit the client's receive window sets: at most a window per round trip of that leg, the window opening at
  *   what a new connection advertises and at best doubling each round trip (receive-buffer autotuning) up to its
  *   largest, so a download needs two base RTTs, then a round trip per window until the window holds the rest or
- *   fills the link, then the rest at the link's rate. A sender cannot beat it, whatever it knows of the link.</li>
+ *   fills the link, then the rest at the link's rate. A sender cannot beat it, whatever it knows of the link.
+ *   For a timed bulk download, likewise the most goodput it can average over its duration.</li>
  * </ul>
  */
 public final class Limits {
@@ -51,6 +53,12 @@ public final class Limits {
                 rows.add(Measurement.of(point, size(size), leg, Metrics.RECEIVE_WINDOW_LIMIT,
                         windowLimit(size, rtt, legRtt, rate, window.get()), Metrics.SECONDS));
             }
+            Scenario.Bulk bulk = point.scenario().workload().bulk();
+            if (bulk != null && !bulk.fixedSize()) {
+                rows.add(Measurement.of(point, Legs.END_TO_END, Metrics.RECEIVE_WINDOW_GOODPUT_LIMIT,
+                        windowGoodputLimit(bulk.duration().toNanos() / 1e9, bulk.streams(), legRtt,
+                                links.capacityAt(0), window.get()), Metrics.BITS_PER_SECOND));
+            }
         }
         return new Measured(rows, List.of());
     }
@@ -77,6 +85,28 @@ public final class Limits {
             open = Math.min(2 * open, Math.max(open, window.bytes()));
         }
         return seconds + remaining * 8 / rateBitsPerSecond;
+    }
+
+    /**
+     * The most goodput a timed download of {@code seconds} can average behind the client's window, counted from
+     * its first data (as iperf3 counts): each of the {@code streams} opens its window at the initial one, together
+     * at best doubling each round trip of the client's leg until they hold the leg's BDP at {@code capacity}
+     * (goodput, bit/s) or reach their largest; then {@code capacity}, or what the largest windows let through.
+     */
+    static double windowGoodputLimit(double seconds, int streams, double legRttSeconds, double capacity,
+                                     ReceiveWindow window) {
+        double bdp = capacity / 8 * legRttSeconds;
+        double largest = (double) streams * window.bytes();
+        double open = streams * Math.max(1, Math.min(window.initialBytes(), window.bytes()));
+        double bytes = 0;
+        double elapsed = 0;
+        while (open < bdp && open < largest && elapsed + legRttSeconds <= seconds) {
+            bytes += open;
+            elapsed += legRttSeconds;
+            open = Math.min(2 * open, largest);
+        }
+        bytes += (seconds - elapsed) * Math.min(capacity / 8, open / legRttSeconds);
+        return bytes * 8 / seconds;
     }
 
     private static Map<String, String> size(long bytes) {

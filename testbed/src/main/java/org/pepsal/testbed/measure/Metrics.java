@@ -50,6 +50,7 @@ public final class Metrics {
     public static final String RECEIVE_WINDOW_INITIAL = "receive_window_initial";
     public static final String RECEIVE_WINDOW_RATE = "receive_window_rate";
     public static final String RECEIVE_WINDOW_LIMIT = "receive_window_limit";
+    public static final String RECEIVE_WINDOW_GOODPUT_LIMIT = "receive_window_goodput_limit";
     // The link's own health (emulator statistics during the workload).
     public static final String LINK_HEALTH = "link_health";
     public static final String LINK_DROP_RATE = "link_drop_rate";
@@ -127,6 +128,7 @@ public final class Metrics {
         m.put(RECEIVE_WINDOW, "the largest receive window the client can advertise, from its effective settings (state: how it follows from them)");
         m.put(RECEIVE_WINDOW_RATE, "the most the client's receive window lets through its leg: receive_window x 8 / the leg's base RTT");
         m.put(RECEIVE_WINDOW_INITIAL, "the receive window a new connection of the client advertises first, from its tcp_rmem default (state of receive_window: how)");
+        m.put(RECEIVE_WINDOW_GOODPUT_LIMIT, "the most goodput a timed bulk download can average over its duration with the client's windows: from receive_window_initial per stream, at best doubling each round trip of the client's leg until together they hold the leg's BDP at path_capacity, then path_capacity (counted from the first data, as iperf3 counts)");
         m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs, then a round trip of the client's leg per window while the window (from receive_window_initial, at best doubling each round trip up to receive_window) holds less than the rest and less than the leg's BDP, then the rest at the link's rate");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
         m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops, TUN overflows) / packets offered to it, during the workload");

@@ -60,6 +60,34 @@ class LimitsTest {
     }
 
     @Test
+    void aTimedDownloadBehindAStockClientAveragesAtMostWhatItsGrowingWindowLetsThrough() throws Exception {
+        ReceiveWindow stock = ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 67108864"), "6.18.0")
+                .orElseThrow();
+        // quick-geo: 20 Mbit/s less headers and 1 % loss is 19.11 Mbit/s of goodput, a 1.43 MB BDP over 600 ms.
+        double capacity = 20e6 * 1448 / 1500 * 0.99;
+        // One stream: windows of 64 KiB .. 1 MiB in five rounds (2,031,616 B in 3 s), then 17 s at the capacity:
+        // 17.06 Mbit/s over 20 s, 85.3 % of the link.
+        double one = Limits.windowGoodputLimit(20, 1, 0.6, capacity, stock);
+        assertThat(one).isCloseTo((2_031_616 * 8 + 17 * capacity) / 20, within(1e-6));
+        assertThat(one / 20e6).isCloseTo(0.853, within(0.001));
+        // Eight streams open eight windows at once: two rounds (1,572,864 B in 1.2 s), then 28.8 s at the capacity.
+        assertThat(Limits.windowGoodputLimit(30, 8, 0.6, capacity, stock))
+                .isCloseTo((1_572_864 * 8 + 28.8 * capacity) / 30, within(1e-6));
+        // A window that never reaches the BDP (no scaling: 65535 B) caps the rate for good.
+        ReceiveWindow unscaled = ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456",
+                "net.ipv4.tcp_window_scaling", "0"), "6.18.0").orElseThrow();
+        assertThat(Limits.windowGoodputLimit(20, 1, 0.6, capacity, unscaled)).isCloseTo(65_535 * 8 / 0.6, within(1e-6));
+
+        // The row, for a timed bulk download through a single PEP.
+        Point split = MeasureFixture.point(MeasureFixture.points(dir, ""), "v01-split-r1");
+        LinkFigures links = new LinkFigures(split.satelliteLink(), split.scenario().topology().terrestrial(), true);
+        Measured measured = Limits.of(split, links, List.of(), Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true)
+                .clientEnd(), true, Optional.of(stock));
+        assertThat(value(measured, Metrics.RECEIVE_WINDOW_GOODPUT_LIMIT, Legs.END_TO_END)).isCloseTo(
+                Limits.windowGoodputLimit(10, 1, links.satelliteRttSeconds(), links.capacityAt(0), stock), within(1e-6));
+    }
+
+    @Test
     void aStockClientsWindowOpensAtItsDefaultAndAtBestDoublesEachRoundTrip() {
         // Linux's stock settings: a first window of 64 KiB (131072 B x 1/2), at most 3 MiB.
         ReceiveWindow stock = ReceiveWindow.of(Map.of("net.ipv4.tcp_rmem", "4096 131072 6291456"), "6.18.0")
