@@ -59,8 +59,11 @@ public interface SystemAccess {
 
         @Override
         public String sysctl(String key) {
-            try {
-                return Files.readString(path(key), StandardCharsets.US_ASCII).strip();
+            // One buffered read: Files.readString asks the kernel for a single byte first, and a numeric sysctl
+            // read again at offset 1 answers end of file, so "1048576" would come back as "1".
+            try (var in = Files.newBufferedReader(path(key), StandardCharsets.US_ASCII)) {
+                String line = in.readLine();
+                return line == null ? "" : line.strip();
             } catch (IOException e) {
                 return null;
             }
