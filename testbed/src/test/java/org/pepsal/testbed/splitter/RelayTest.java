@@ -12,6 +12,7 @@ import org.pepsal.testbed.topology.GatewayTopology;
 import org.pepsal.testbed.topology.PepProcess;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -267,6 +268,35 @@ class RelayTest {
             assertThat(new String(Net.readExactly(b, 11), StandardCharsets.US_ASCII)).isEqualTo("from-second");
             assertThat(((InetSocketAddress) atFirst.getRemoteAddress()).getPort()).isEqualTo(sourcePort);
             assertThat(((InetSocketAddress) atSecond.getRemoteAddress()).getPort()).isEqualTo(sourcePort);
+        }
+    }
+
+    /**
+     * A client may use any source port, the proxy's own listening port too: its server leg must still bind to it,
+     * though the proxy's listeners hold that port on the wildcard address in the gateway.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aClientWhoseSourcePortIsTheProxysPortIsSplitToo(Mode mode) throws Exception {
+        GatewayTopology net = topology(mode);
+        String clientAddress = net.clientEnd().ipv4();
+        try (ServerSocketChannel listener = Net.listen(net.server(), net.serverEnd().ipv4(), SERVER_PORT);
+             SocketChannel client = Net.connectFrom(net.client(), clientAddress, PepProcess.PORT,
+                     net.serverEnd().ipv4(), SERVER_PORT)) {
+            listener.socket().setSoTimeout(10_000); // a server leg that never connects: a timeout, not a hang
+            try (Socket atServer = listener.socket().accept()) {
+                Net.writeAll(client, "request".getBytes(StandardCharsets.US_ASCII));
+                assertThat(atServer.getInputStream().readNBytes(7)).asString(StandardCharsets.US_ASCII)
+                        .isEqualTo("request");
+                atServer.getOutputStream().write("reply".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(Net.readExactly(client, 5), StandardCharsets.US_ASCII)).isEqualTo("reply");
+                assertThat(atServer.getRemoteSocketAddress())
+                        .isEqualTo(new InetSocketAddress(clientAddress, PepProcess.PORT));
+            }
+        }
+        if (mode.proxied()) {
+            JsonNode record = Net.awaitFlowRecord(flowLog(mode), clientAddress + ":" + PepProcess.PORT);
+            assertThat(record.get("connectedTime").isNull()).as("split: the server leg connected").isFalse();
         }
     }
 
