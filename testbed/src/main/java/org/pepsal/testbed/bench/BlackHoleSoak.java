@@ -24,6 +24,12 @@ record BlackHoleSoak(int flood, long witnessConnections) implements SoakCheck {
     }
 
     @Override
+    public String criterion() {
+        return "all " + witnessConnections + " short connections of the other host complete, none fail or hang, "
+                + "the flooding host holds no more table entries than its per-source limit, and the proxy still runs";
+    }
+
+    @Override
     public SoakOutcome run(SoakContext context) {
         Host client = context.net().client();
         Host server = context.net().server();
@@ -56,15 +62,20 @@ record BlackHoleSoak(int flood, long witnessConnections) implements SoakCheck {
             double overLimit = SoakContext.metric(pep, "pepsal_connections_over_source_limit_total", "");
             double pending = SoakContext.metric(pep, "pepsal_connections_active", "state=\"pending\"");
             ShortConnections.Result witness = context.shortConnections("black-hole", 16, witnessConnections);
-            boolean passed = witness.completed() == witnessConnections && witness.failed() == 0
-                    && witness.hung() == 0 && pending <= limit && pep.process().isAlive();
-            return new SoakOutcome(name(), passed, List.of(
+            var unmet = SoakContext.allCompleted(witness, witnessConnections)
+                    .require(pending <= limit, String.format(Locale.ROOT, "the flooding host holds %.0f entries, "
+                            + "over its limit of %.0f", pending, limit))
+                    .require(pep.process().isAlive(), "the proxy exited");
+            List<String> figures = new ArrayList<>(List.of(
                     String.format(Locale.ROOT, "flooding host: %d connections opened (%d not), %.0f reset over its "
                             + "limit of %.0f, %.0f waiting for the black hole", flooding.size(), refusedToOpen,
                             overLimit, limit, pending),
                     String.format(Locale.ROOT, "other host meanwhile: %d of %d completed, %d failed, %d hung "
                             + "(16 at a time, %.0f connections/s)", witness.completed(), witnessConnections,
                             witness.failed(), witness.hung(), witness.perSecond())));
+            figures.addAll(SoakContext.failures(witness));
+            figures.add(SoakContext.proxyAccount(pep));
+            return new SoakOutcome(name(), unmet.list(), figures);
         } finally {
             SoakContext.closeAll(flooding);
             if (pep != null) {

@@ -24,6 +24,12 @@ record IdleSoak(int connections) implements SoakCheck {
     }
 
     @Override
+    public String criterion() {
+        return "all " + connections + " open at once and each still answers a request afterwards, and the proxy's "
+                + "direct memory stays within its --relay-memory (the documented bound)";
+    }
+
+    @Override
     public SoakOutcome run(SoakContext context) {
         PepProcess pep;
         try {
@@ -32,8 +38,8 @@ record IdleSoak(int connections) implements SoakCheck {
         } catch (IllegalStateException e) {
             // Most likely the descriptor check: the proxy says which limit and how many would fit.
             String why = e.getMessage().lines().filter(l -> l.contains("--conns")).findFirst().orElse(e.getMessage());
-            return new SoakOutcome(name(), false, List.of("the proxy did not start for " + connections
-                    + " connections (lower --idle-connections or raise RLIMIT_NOFILE): " + why.strip()));
+            return new SoakOutcome(name(), List.of("the proxy did not start for " + connections
+                    + " connections (lower --idle-connections or raise RLIMIT_NOFILE): " + why.strip()), List.of());
         }
         InetSocketAddress target = new InetSocketAddress(context.server(), context.cpsPort());
         List<SocketChannel> idle = new ArrayList<>();
@@ -59,14 +65,20 @@ record IdleSoak(int connections) implements SoakCheck {
             for (SocketChannel channel : idle) {
                 answered += answers(channel) ? 1 : 0;
             }
-            boolean passed = idle.size() == connections && answered == connections && pep.process().isAlive();
-            return new SoakOutcome(name(), passed, List.of(
+            double bound = SoakContext.metric(pep, "pepsal_relay_memory_limit_bytes", "");
+            var unmet = new SoakOutcome.Unmet()
+                    .require(idle.size() == connections, "only " + idle.size() + " opened" + opening)
+                    .require(answered == idle.size(), (idle.size() - answered) + " of the open ones did not answer")
+                    .require(directAfter <= bound, String.format(Locale.ROOT, "direct memory %.1f MiB is over "
+                            + "--relay-memory's %.1f MiB", directAfter / (1 << 20), bound / (1 << 20)))
+                    .require(pep.process().isAlive(), "the proxy exited");
+            return new SoakOutcome(name(), unmet.list(), List.of(
                     String.format(Locale.ROOT, "%d of %d opened%s; %d answered a request afterwards", idle.size(),
                             connections, opening, answered),
                     String.format(Locale.ROOT, "proxy RSS %d KiB -> %d KiB (%.2f KiB per connection)", rssBefore,
                             rssAfter, (rssAfter - rssBefore) / (double) Math.max(1, idle.size() - 1)),
-                    String.format(Locale.ROOT, "proxy direct memory %.1f MiB -> %.1f MiB", directBefore / (1 << 20),
-                            directAfter / (1 << 20))));
+                    String.format(Locale.ROOT, "proxy direct memory %.1f MiB -> %.1f MiB (bound: --relay-memory "
+                            + "%.0f MiB)", directBefore / (1 << 20), directAfter / (1 << 20), bound / (1 << 20))));
         } finally {
             SoakContext.closeAll(idle);
             pep.stop();

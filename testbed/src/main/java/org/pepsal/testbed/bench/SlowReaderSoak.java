@@ -30,6 +30,12 @@ record SlowReaderSoak(int downloads, long bytes) implements SoakCheck {
     }
 
     @Override
+    public String criterion() {
+        return "all " + downloads + " other downloads complete within " + TIMEOUT.toSeconds()
+                + " s each while it stalls, and the proxy still runs";
+    }
+
+    @Override
     public SoakOutcome run(SoakContext context) throws Exception {
         PepProcess pep = context.proxy("slow-reader", List.of());
         ExecutorService threads = Executors.newFixedThreadPool(downloads);
@@ -54,15 +60,17 @@ record SlowReaderSoak(int downloads, long bytes) implements SoakCheck {
             }
             seconds.sort(null);
             ProcessMemory.gc(pep.pid());
-            boolean passed = completed == downloads && pep.process().isAlive();
-            return new SoakOutcome(name(), passed, List.of(
+            var unmet = new SoakOutcome.Unmet()
+                    .require(completed == downloads, (downloads - completed) + " downloads did not complete")
+                    .require(pep.process().isAlive(), "the proxy exited");
+            return new SoakOutcome(name(), unmet.list(), List.of(
                     String.format(Locale.ROOT, "%d of %d downloads of %d bytes completed alongside it%s", completed,
                             downloads, bytes, seconds.isEmpty() ? "" : String.format(Locale.ROOT,
                                     " (completion time median %.2f s, longest %.2f s)",
                                     seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1))),
                     String.format(Locale.ROOT, "proxy RSS meanwhile %d KiB", ProcessMemory.rssKib(pep.pid()))));
         } catch (IOException e) {
-            return new SoakOutcome(name(), false, List.of("failed: " + e.getMessage()));
+            return new SoakOutcome(name(), List.of("the stalled connection failed: " + e.getMessage()), List.of());
         } finally {
             threads.shutdownNow();
             pep.stop();

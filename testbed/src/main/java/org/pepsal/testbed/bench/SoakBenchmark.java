@@ -8,16 +8,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * The proxy under long and hostile use, each check with a fresh proxy in the same client — gateway — server
- * namespaces: many sequential short connections, many idle ones at once (memory), a black-holed destination
- * flood, a client that never reads, and a kill -9 with a restart. Prints each check's figures and whether it
- * passed; exits 1 when one did not. Not a timed test: it takes its figures, others judge them.
+ * namespaces: many sequential short connections (and the same load routed, without the proxy, as the control),
+ * many idle ones at once (memory), a black-holed destination flood, a client that never reads, a kill -9 with a
+ * restart, and a SIGTERM restart under load. Prints each check's criterion, its figures (with the kernel's TCP
+ * counters of each namespace) and whether it passed, or what it did not meet; exits 1 when one did not. Not a
+ * timed test: it takes its figures, others judge them.
  */
 @Command(name = "soak-proxy", mixinStandardHelpOptions = true,
         description = "Soak and fault checks of the proxy; prints figures, exits 1 when a check fails.")
@@ -54,11 +63,23 @@ public final class SoakBenchmark implements Callable<Integer> {
     @Option(names = "--download-bytes", defaultValue = "4194304", description = "Bytes per download (default ${DEFAULT-VALUE}).")
     long downloadBytes;
 
-    @Option(names = "--transfers", defaultValue = "20", description = "Transfers under way when the proxy is killed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--transfers", defaultValue = "20", description = "Transfers under way when the proxy is killed or stopped (default ${DEFAULT-VALUE}).")
     int transfers;
 
     @Option(names = "--check-connections", defaultValue = "20000", description = "Short connections made beside the flood and after the restart (default ${DEFAULT-VALUE}).")
     long checkConnections;
+
+    @Option(names = "--check", paramLabel = "NAME", split = ",", description = "Run only these checks (default: "
+            + "all): routed, sequential, idle, black-hole, slow-reader, kill, term.")
+    List<String> only = List.of();
+
+    @Option(names = "--flow-log", description = "Each proxy writes a flow log (every connection's end and why) "
+            + "into its check's folder; with --keep, to match a failed connection's client port.")
+    boolean flowLog;
+
+    @Option(names = "--keep", paramLabel = "DIR", description = "Copy each check's logs (the client's account of "
+            + "every failed connection, the proxies' logs and flow logs) into DIR when the run ends.")
+    Path keep;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SoakBenchmark()).execute(args));
@@ -70,10 +91,36 @@ public final class SoakBenchmark implements Callable<Integer> {
             applyQuickCounts();
         }
         ShortConnections load = new ShortConnections(tools);
-        List<SoakCheck> checks = List.of(new SequentialSoak(connections), new IdleSoak(idleConnections),
-                new BlackHoleSoak(flood, checkConnections), new SlowReaderSoak(downloads, downloadBytes),
-                new KillRestartSoak(transfers, checkConnections, 10, downloadBytes));
+        Map<String, SoakCheck> all = new LinkedHashMap<>();
+        all.put("routed", new SequentialSoak(connections, true));
+        all.put("sequential", new SequentialSoak(connections, false));
+        all.put("idle", new IdleSoak(idleConnections));
+        all.put("black-hole", new BlackHoleSoak(flood, checkConnections));
+        all.put("slow-reader", new SlowReaderSoak(downloads, downloadBytes));
+        all.put("kill", new KillRestartSoak(transfers, checkConnections, 10, downloadBytes));
+        all.put("term", new TermRestartSoak(transfers, Duration.ofSeconds(20)));
+        for (String name : only) {
+            if (!all.containsKey(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--check: no check '" + name
+                        + "' (there are " + String.join(", ", all.keySet()) + ")");
+            }
+        }
+        List<SoakCheck> checks = all.entrySet().stream().filter(e -> only.isEmpty() || only.contains(e.getKey()))
+                .map(Map.Entry::getValue).toList();
         List<SoakOutcome> outcomes = new ArrayList<>();
+        try {
+            runChecks(load, checks, outcomes);
+        } finally {
+            if (keep != null) {
+                keepLogs();
+            }
+        }
+        long failed = outcomes.stream().filter(o -> !o.passed()).count();
+        System.out.printf("%n%d of %d checks passed%n", outcomes.size() - failed, outcomes.size());
+        return failed == 0 ? 0 : 1;
+    }
+
+    private void runChecks(ShortConnections load, List<SoakCheck> checks, List<SoakOutcome> outcomes) throws InterruptedException {
         try (GatewayTopology net = GatewayTopology.build(true)) {
             ProxyBenchmark.recordPrefix(work, net);
             // Sequential connections from one client reuse its ports: the client resets, and has the whole range.
@@ -81,27 +128,40 @@ public final class SoakBenchmark implements Callable<Integer> {
             load.startServer(net.server(), net.serverEnd().ipv4(), CPS_PORT, ShortConnections.Sharing.REUSEPORT,
                     work.resolve("cps-server.log"));
             try (FlowServer ignored = FlowServer.start(net.server(), net.serverEnd().ipv4(), FLOW_PORT)) {
-                SoakContext context = new SoakContext(net, load, work, CPS_PORT, FLOW_PORT);
+                SoakContext context = new SoakContext(net, load, work, CPS_PORT, FLOW_PORT, flowLog);
                 for (SoakCheck check : checks) {
-                    System.out.printf("%s ...%n", check.name());
+                    System.out.printf("%s (passes when %s) ...%n", check.name(), check.criterion());
                     SoakOutcome outcome;
+                    NetCounters counters = NetCounters.start(net);
                     try {
                         outcome = check.run(context);
                     } catch (InterruptedException e) {
                         throw e;
                     } catch (Exception e) {
                         // One check going wrong is its failure; the others still run.
-                        outcome = new SoakOutcome(check.name(), false, List.of("error: " + e));
+                        outcome = new SoakOutcome(check.name(), List.of("it went wrong: " + e), List.of());
                     }
+                    // What the kernels counted meanwhile: the evidence for a failure's cause, or for its absence.
+                    outcome = outcome.withFigures(counters.grown());
                     outcomes.add(outcome);
-                    System.out.printf("%s: %s%n", outcome.check(), outcome.passed() ? "passed" : "FAILED");
+                    System.out.printf("%s: %s%n", outcome.check(), outcome.passed() ? "passed"
+                            : "FAILED: " + String.join("; ", outcome.unmet()));
                     outcome.figures().forEach(line -> System.out.println("  " + line));
                 }
             }
         }
-        long failed = outcomes.stream().filter(o -> !o.passed()).count();
-        System.out.printf("%n%d of %d checks passed%n", outcomes.size() - failed, outcomes.size());
-        return failed == 0 ? 0 : 1;
+    }
+
+    /** Copies the logs of the run (not the compiled tools) from the temporary folder into {@link #keep}. */
+    private void keepLogs() throws IOException {
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !Files.isExecutable(f)).toList()) {
+                Path copy = keep.resolve(work.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("logs kept in " + keep);
     }
 
     private void applyQuickCounts() {

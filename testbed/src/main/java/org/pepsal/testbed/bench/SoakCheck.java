@@ -5,5 +5,8 @@ interface SoakCheck {
     /** What the check is, as its outcome names it. */
     String name();
 
+    /** When it passes, in words, printed before it runs. */
+    String criterion();
+
     SoakOutcome run(SoakContext context) throws Exception;
 }

@@ -68,6 +68,18 @@ public final class PepProcess {
         }
     }
 
+    /**
+     * Runs {@code pepsal rules ARGS --state-dir STATE_DIR} in {@code host} (the jar's own rule management, as the
+     * systemd unit runs it before and after the proxy), e.g. {@code install --iface DEV --no-ip-forward}.
+     */
+    public static String rules(Host host, Path stateDir, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar().toString(), "rules"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--state-dir", stateDir.toString()));
+        return host.exec(command.toArray(String[]::new));
+    }
+
     private static TproxyRules rules(String device) {
         return new TproxyRules(List.of(device), PORT, MARK, ROUTING_TABLE, true);
     }

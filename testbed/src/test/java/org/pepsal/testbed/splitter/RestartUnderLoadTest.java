@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pepsal.testbed.NeedsRoot;
 import org.pepsal.testbed.topology.GatewayTopology;
-import org.pepsal.testbed.topology.Host;
 import org.pepsal.testbed.topology.PepProcess;
 
 import java.io.IOException;
@@ -56,7 +55,8 @@ class RestartUnderLoadTest {
             Path stateDir = work.resolve("state");
             Files.createDirectories(work.resolve("old"));
             Files.createDirectories(work.resolve("new"));
-            rules(net.gateway(), stateDir, "install", "--iface", net.gatewayClientDevice(), "--no-ip-forward");
+            PepProcess.rules(net.gateway(), stateDir, "install", "--iface", net.gatewayClientDevice(),
+                    "--no-ip-forward");
             PepProcess old = PepProcess.start(net.gateway(), work.resolve("old"), proxyArgs(stateDir, "old"));
 
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -76,9 +76,10 @@ class RestartUnderLoadTest {
             assertThat(old.terminate(Duration.ofSeconds(40))).as(old.log()).isZero();
             long duringDrain = done.get() - beforeStop;
             phase = "remove";
-            rules(net.gateway(), stateDir, "remove");
+            PepProcess.rules(net.gateway(), stateDir, "remove");
             phase = "install";
-            rules(net.gateway(), stateDir, "install", "--iface", net.gatewayClientDevice(), "--no-ip-forward");
+            PepProcess.rules(net.gateway(), stateDir, "install", "--iface", net.gatewayClientDevice(),
+                    "--no-ip-forward");
             phase = "new proxy starting";
             PepProcess next = PepProcess.start(net.gateway(), work.resolve("new"), proxyArgs(stateDir, "new"));
             phase = "new proxy";
@@ -101,7 +102,7 @@ class RestartUnderLoadTest {
             assertThat(next.terminate(Duration.ofSeconds(40))).isZero();
             assertThat(Net.flowRecords(work.resolve("new").resolve("flows.jsonl")))
                     .as("the new proxy split connections again").isNotEmpty();
-            rules(net.gateway(), stateDir, "remove");
+            PepProcess.rules(net.gateway(), stateDir, "remove");
         } finally {
             threads.shutdownNow();
         }
@@ -110,14 +111,6 @@ class RestartUnderLoadTest {
     private static List<String> proxyArgs(Path stateDir, String name) {
         return List.of("--state-dir", stateDir.toString(), "--drain-timeout", "20", "--flow-log",
                 stateDir.resolveSibling(name).resolve("flows.jsonl").toString());
-    }
-
-    private static void rules(Host gateway, Path stateDir, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", PepProcess.jar().toString(), "rules"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--state-dir", stateDir.toString()));
-        gateway.exec(command.toArray(String[]::new));
     }
 
     /** Connect, one byte each way, close; one after another until told to stop. Failures are collected. */
