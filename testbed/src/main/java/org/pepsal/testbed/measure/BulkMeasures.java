@@ -5,36 +5,27 @@ import org.pepsal.testbed.traffic.Iperf3;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.DoubleUnaryOperator;
 
 /**
  * A bulk transfer's receiver-side measurements: goodput over the whole transfer and after start-up, the start-up
- * time (censored when start-up never ended), bytes delivered, a fixed-size transfer's time, and goodput per bin.
+ * time (censored when start-up never ended), bytes delivered, a fixed-size transfer's time, and the receiving
+ * application's goodput per whole bin ({@link Bins}).
  *
- * <p>Bins: iperf3's 0.5 s intervals joined into bins at least two base RTTs and at least 1 s wide. Shorter ones
- * swing above the link rate: when a retransmission fills a hole, the receiver releases up to an RTT of data
- * held behind it at once. Start-up ends at the <em>end</em> of the first full bin whose goodput reaches
- * {@link Metrics#STARTUP_FRACTION} of the path capacity at that time, and goodput after start-up counts from
- * there: that bin is usually the one in which the start-up's losses were repaired and the receiver released what
- * it held behind them, data that crossed the link before. Counted from the bin's start, that backlog (up to the
- * receive window) would read as goodput after start-up, above the link rate; from its end what is left is the
- * backlog at the transfer's end, which can only make it low. Times in timeseries.csv are on the workload's clock
- * (iperf3's own starts after its control connection's exchanges).
+ * <p>Start-up ends at the <em>end</em> of the first bin whose goodput reaches {@link Metrics#STARTUP_FRACTION} of
+ * the path capacity at that time, and goodput after start-up counts from there to the transfer's end: that bin is
+ * usually the one in which the start-up's losses were repaired and the receiver released what it held behind
+ * them, data that crossed the link before. Counted from the bin's start, that backlog (up to the receive window)
+ * would read as goodput after start-up, above the link rate; from its end what is left is the backlog at the
+ * transfer's end, which can only make it low. Times in timeseries.csv are on the workload's clock (iperf3's own
+ * starts after its control connection's exchanges).
  */
 public final class BulkMeasures {
-    /** iperf3's reporting interval (Iperf3 runs it with {@code -i 0.5}). */
-    static final double INTERVAL_SECONDS = 0.5;
     static final String REACHED = "reached";
     static final String NOT_REACHED = "not-reached";
 
     private BulkMeasures() {
-    }
-
-    /** A bin of goodput: its start and end (seconds from the transfer's start) and bits per second. */
-    record Bin(double start, double end, double bitsPerSecond) {
-        double bits() {
-            return bitsPerSecond * (end - start);
-        }
     }
 
     /**
@@ -56,32 +47,31 @@ public final class BulkMeasures {
                     .withState(state(result)).withNote(result.error());
             rows.add(result.state() == Iperf3.State.COMPLETED ? time : time.lowerBound());
         }
-        double width = binWidth(baseRtt);
-        rows.add(Measurement.of(point, e2e, Metrics.GOODPUT_BIN, width, Metrics.SECONDS));
-        List<Bin> bins = bins(result.intervals(), width);
-        for (Bin bin : bins) {
-            samples.add(Sample.of(point, launchOffset + bin.end(), e2e, Metrics.GOODPUT, bin.bitsPerSecond(),
+        rows.add(Measurement.of(point, e2e, Metrics.GOODPUT_BIN, Bins.width(baseRtt), Metrics.SECONDS));
+        Bins.Cumulative received = received(result.intervals(), launchOffset);
+        Optional<Bins.Grid> grid = grid(result, baseRtt, launchOffset);
+        if (grid.isEmpty()) {
+            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, 0, Metrics.SECONDS).lowerBound()
+                    .withState(NOT_REACHED));
+            return new Measured(rows, samples);
+        }
+        List<Bins.Bin> bins = grid.get().bins(received);
+        for (Bins.Bin bin : bins) {
+            samples.add(Sample.bin(point, bin.end(), bin.width(), e2e, Metrics.GOODPUT, bin.bitsPerSecond(),
                     Metrics.BITS_PER_SECOND));
         }
-        double end = bins.isEmpty() ? 0 : bins.get(bins.size() - 1).end();
-        Bin first = null;
-        for (Bin bin : bins) {
-            boolean full = bin.end() - bin.start() >= width - 1e-9;
-            if (full && bin.bitsPerSecond() >= Metrics.STARTUP_FRACTION * capacityAt.applyAsDouble(bin.start())) {
-                first = bin;
-                break;
-            }
-        }
-        if (first == null) {
-            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, end, Metrics.SECONDS).lowerBound()
-                    .withState(NOT_REACHED));
+        Optional<Bins.Bin> first = bins.stream().filter(bin -> bin.bitsPerSecond()
+                >= Metrics.STARTUP_FRACTION * capacityAt.applyAsDouble(bin.start() - launchOffset)).findFirst();
+        if (first.isEmpty()) {
+            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, received.last() - launchOffset, Metrics.SECONDS)
+                    .lowerBound().withState(NOT_REACHED));
         } else {
-            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, first.end(), Metrics.SECONDS).withState(REACHED));
-            double startupEnd = first.end();
-            double bits = bins.stream().filter(b -> b.start() >= startupEnd).mapToDouble(Bin::bits).sum();
-            if (end > startupEnd) {
-                rows.add(Measurement.of(point, e2e, Metrics.GOODPUT_AFTER_STARTUP, bits / (end - startupEnd),
-                        Metrics.BITS_PER_SECOND));
+            double startupEnd = first.get().end();
+            rows.add(Measurement.of(point, e2e, Metrics.STARTUP_TIME, startupEnd - launchOffset, Metrics.SECONDS)
+                    .withState(REACHED));
+            if (received.last() > startupEnd + 1e-9) {
+                rows.add(Measurement.of(point, e2e, Metrics.GOODPUT_AFTER_STARTUP,
+                        received.rate(startupEnd, received.last()), Metrics.BITS_PER_SECOND));
             }
         }
         return new Measured(rows, samples);
@@ -95,32 +85,31 @@ public final class BulkMeasures {
         };
     }
 
-    /** At least two base RTTs and at least 1 s, in whole iperf3 intervals. */
-    static double binWidth(double baseRtt) {
-        return Math.ceil(Math.max(1.0, 2 * baseRtt) / INTERVAL_SECONDS - 1e-9) * INTERVAL_SECONDS;
+    /**
+     * The point's bins on the workload's clock: from the receiver's first interval to its last; empty without
+     * intervals.
+     *
+     * @param launchOffset seconds from the workload's start to iperf3's first interval
+     */
+    static Optional<Bins.Grid> grid(Iperf3.Result result, double baseRtt, double launchOffset) {
+        List<Iperf3.Interval> intervals = result.intervals();
+        return intervals.isEmpty() ? Optional.empty() : Optional.of(new Bins.Grid(launchOffset + intervals.get(0).start(),
+                Bins.width(baseRtt), launchOffset + intervals.get(intervals.size() - 1).end()));
     }
 
-    /** Consecutive intervals joined into bins of {@code width} from the first; the last bin may be shorter. */
-    static List<Bin> bins(List<Iperf3.Interval> intervals, double width) {
-        List<Bin> bins = new ArrayList<>();
-        double start = Double.NaN;
-        double bits = 0;
-        double end = 0;
-        for (Iperf3.Interval interval : intervals) {
-            if (Double.isNaN(start)) {
-                start = interval.start();
-            }
-            bits += interval.bitsPerSecond() * (interval.end() - interval.start());
-            end = interval.end();
-            if (end - start >= width - 1e-6) {
-                bins.add(new Bin(start, end, bits / (end - start)));
-                start = Double.NaN;
-                bits = 0;
-            }
+    /** The bytes the receiver got by each interval's start and end, on the workload's clock. */
+    static Bins.Cumulative received(List<Iperf3.Interval> intervals, double launchOffset) {
+        double[] times = new double[2 * intervals.size()];
+        double[] bytes = new double[2 * intervals.size()];
+        double total = 0;
+        for (int i = 0; i < intervals.size(); i++) {
+            Iperf3.Interval interval = intervals.get(i);
+            times[2 * i] = launchOffset + interval.start();
+            bytes[2 * i] = total;
+            total += interval.bitsPerSecond() * (interval.end() - interval.start()) / 8;
+            times[2 * i + 1] = launchOffset + interval.end();
+            bytes[2 * i + 1] = total;
         }
-        if (!Double.isNaN(start) && end > start + 1e-6) {
-            bins.add(new Bin(start, end, bits / (end - start)));
-        }
-        return bins;
+        return new Bins.Cumulative(times, bytes);
     }
 }

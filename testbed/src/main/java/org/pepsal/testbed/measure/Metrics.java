@@ -31,6 +31,7 @@ public final class Metrics {
     public static final String CWND = "cwnd";
     public static final String PACING_RATE = "pacing_rate";
     public static final String DELIVERY_RATE = "delivery_rate";
+    public static final String DELIVERED_GOODPUT = "delivered_goodput";
     public static final String IN_FLIGHT = "in_flight";
     // Short flows.
     public static final String FLOW_COMPLETION_TIME = "flow_completion_time";
@@ -93,10 +94,10 @@ public final class Metrics {
 
     private static Map<String, String> meanings() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(GOODPUT, "bytes the receiver got over the whole transfer, per second (iperf3's receiver sum)");
+        m.put(GOODPUT, "bytes the receiver got over the whole transfer, per second (iperf3's receiver sum); in timeseries.csv: per whole bin of bin_s seconds ending at time_s, what the receiving application got, which can exceed the link rate when a repaired loss releases data held behind it");
         m.put(GOODPUT_AFTER_STARTUP, "goodput from the end of start-up to the end of the transfer; absent when start-up never ended or ended with the transfer");
         m.put(STARTUP_TIME, "end of the first goodput bin at >= 90 % of the path capacity, from the transfer's start; '>' the transfer's length when never reached");
-        m.put(GOODPUT_BIN, "the width of the goodput bins of timeseries.csv: at least two base RTTs and at least 1 s");
+        m.put(GOODPUT_BIN, "the width of the bins of timeseries.csv (goodput, delivered_goodput): at least two base RTTs and at least 1 s, in whole 0.5 s iperf3 intervals; only whole bins are kept");
         m.put(BYTES_DELIVERED, "bytes the receiver got");
         m.put(TRANSFER_TIME, "time a fixed-size transfer took; '>' its timeout when it did not finish");
         m.put(STREAM_GOODPUT, "one stream of a multi-stream bulk transfer: bytes its receiver got per second (iperf3's per-stream intervals; qualifier stream)");
@@ -113,6 +114,7 @@ public final class Metrics {
         m.put(CWND, "the sender's congestion window");
         m.put(PACING_RATE, "the sender's pacing rate");
         m.put(DELIVERY_RATE, "the sender's delivery-rate estimate");
+        m.put(DELIVERED_GOODPUT, "timeseries.csv only: per whole bin of bin_s seconds ending at time_s (the goodput's bins), what the satellite leg's senders of the bulk streams saw delivered (TCP_INFO delivered x MSS: acknowledged or selectively acknowledged, each segment once), per second; the link's rate bounds it");
         m.put(IN_FLIGHT, "segments sent and not yet acknowledged");
         m.put(FLOW_COMPLETION_TIME, "connect to last byte of one download; '>' the time waited when it timed out or failed");
         m.put(TIME_TO_FIRST_BYTE, "connect to first byte of the response; '>' the time waited when none came");

@@ -11,6 +11,7 @@ import org.pepsal.testbed.traffic.Iperf3;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,8 +33,10 @@ public final class PointMeasurements {
         Legs legs = Legs.of(scenario.topology().shape(), point.mode().runsPeps());
         Measured measured = links.of(point);
         List<DataConnection> connections = connections(output, download);
+        Optional<Bins.Grid> bins = Optional.empty();
         if (output.bulk() != null) {
             double offset = bulkStart(output, connections, download);
+            bins = BulkMeasures.grid(output.bulk(), links.baseRttSeconds(), offset);
             measured = measured.plus(BulkMeasures.of(point, output.bulk(), bulk.fixedSize(),
                     t -> links.capacityAt(t + offset), links.baseRttSeconds(), offset));
         }
@@ -51,7 +54,7 @@ public final class PointMeasurements {
         measured = measured.plus(Limits.of(point, links, sizes, legs.clientEnd(), download,
                 ReceiveWindow.of(output.clientTcp(), System.getProperty("os.version"))));
         Measured senders = SenderMeasures.of(point, legs, output.sockets(), connections,
-                (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart());
+                (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart(), bins);
         measured = measured.plus(senders);
         if (output.bulk() != null && senders.rows().stream().noneMatch(m -> m.metric().equals(Metrics.RETRANSMITS))) {
             // No sampled sockets (sock_diag unavailable): iperf3's own count of its sender's retransmissions.

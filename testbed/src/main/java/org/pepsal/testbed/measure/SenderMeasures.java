@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -18,8 +19,9 @@ import java.util.function.BiFunction;
  * rate, RTTs, the largest window the leg's receivers advertised, the shares of busy time limited by the receiver's
  * window and by the send buffer, and the congestion
  * control each sender ran; over time, the satellite-side sender of each bulk stream (cwnd, RTT, pacing and
- * delivery rates, data in flight, retransmissions, limited-by shares per sample interval). Only the workload's
- * data connections count. A sender that ran another congestion control than configured fails the point.
+ * delivery rates, data in flight, retransmissions, limited-by shares per sample interval), and what the
+ * satellite-side senders of the bulk streams saw delivered per bin ({@link Metrics#DELIVERED_GOODPUT}, on the
+ * receiver's bins: the rate a reviewer can hold against the link's). Only the workload's data connections count. A sender that ran another congestion control than configured fails the point.
  */
 public final class SenderMeasures {
     private SenderMeasures() {
@@ -40,9 +42,11 @@ public final class SenderMeasures {
      * @param expectedCc    (host role, leg) → the congestion controls the scenario allows there, empty when it
      *                      leaves the kernel's default
      * @param scheduleStart the workload's start, a {@link System#nanoTime()} value
+     * @param bins          the bulk transfer's bins on the workload's clock, if it had any
      */
     public static Measured of(Point point, Legs legs, List<SocketRecord> records, List<DataConnection> connections,
-                              BiFunction<String, Legs.Leg, Set<String>> expectedCc, long scheduleStart) {
+                              BiFunction<String, Legs.Leg, Set<String>> expectedCc, long scheduleStart,
+                              Optional<Bins.Grid> bins) {
         List<Track> tracks = tracks(legs, records, connections);
         List<Measurement> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -59,11 +63,13 @@ public final class SenderMeasures {
         }
         long bulkStreams = connections.stream().filter(DataConnection::bulk).count();
         List<Sample> samples = new ArrayList<>();
-        for (Track track : tracks) {
-            if (track.connection().bulk() && track.leg().equals(legs.satellite())) {
-                samples.addAll(series(point, track, bulkStreams > 1, scheduleStart));
-            }
+        List<Track> satelliteBulk = tracks.stream()
+                .filter(t -> t.connection().bulk() && t.leg().equals(legs.satellite())).toList();
+        for (Track track : satelliteBulk) {
+            samples.addAll(series(point, track, bulkStreams > 1, scheduleStart));
         }
+        bins.ifPresent(grid -> samples.addAll(delivered(point, legs.satellite().name(), satelliteBulk, grid,
+                scheduleStart)));
         return new Measured(rows, samples, failures.stream().distinct().toList());
     }
 
@@ -143,6 +149,41 @@ public final class SenderMeasures {
         congestion.forEach((name, count) -> rows.add(Measurement.of(point, leg, Metrics.CONGESTION_CONTROL, count,
                 Metrics.COUNT).withState(name)));
         return rows;
+    }
+
+    /**
+     * What the senders saw delivered per bin, summed over the streams: TCP_INFO delivered (segments acknowledged
+     * or selectively acknowledged, each once) × MSS, counted from each sender's first sample (its handshake's).
+     * Only bins the samples cover to their end.
+     */
+    private static List<Sample> delivered(Point point, String leg, List<Track> tracks, Bins.Grid grid,
+                                          long scheduleStart) {
+        List<Bins.Bin> sum = new ArrayList<>();
+        for (Track track : tracks) {
+            List<SocketRecord> own = track.samples().stream().filter(r -> r.info().delivered() >= 0).toList();
+            if (own.isEmpty()) {
+                continue;
+            }
+            double[] times = new double[own.size()];
+            double[] bytes = new double[own.size()];
+            for (int i = 0; i < own.size(); i++) {
+                times[i] = (own.get(i).nanoTime() - scheduleStart) / 1e9;
+                bytes[i] = (double) own.get(i).info().delivered() * own.get(i).info().sndMss();
+            }
+            Bins.Cumulative count = new Bins.Cumulative(times, bytes);
+            List<Bins.Bin> bins = new Bins.Grid(grid.origin(), grid.width(), Math.min(grid.end(), count.last()))
+                    .bins(count);
+            for (int i = 0; i < bins.size(); i++) {
+                Bins.Bin bin = bins.get(i);
+                if (i < sum.size()) {
+                    sum.set(i, new Bins.Bin(bin.start(), bin.end(), sum.get(i).bitsPerSecond() + bin.bitsPerSecond()));
+                } else {
+                    sum.add(bin);
+                }
+            }
+        }
+        return sum.stream().map(bin -> Sample.bin(point, bin.end(), bin.width(), leg, Metrics.DELIVERED_GOODPUT,
+                bin.bitsPerSecond(), Metrics.BITS_PER_SECOND)).toList();
     }
 
     /** One sender's samples over time, stamped from the workload's start. */

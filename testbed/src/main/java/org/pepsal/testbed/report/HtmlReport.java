@@ -108,7 +108,13 @@ final class HtmlReport {
                 + "control connection of iperf3 is left out.");
         html.paragraph("Start-up ends at the end of the first goodput bin whose goodput is at least "
                 + Math.round(Metrics.STARTUP_FRACTION * 100) + " % of the path capacity (the satellite link's rate in "
-                + "the data direction × MSS/MTU × (1 − loss)); bins are at least two base RTTs and at least 1 s wide, on the workload's clock. "
+                + "the data direction × MSS/MTU × (1 − loss)); bins are at least two base RTTs and at least 1 s wide "
+                + "(whole 0.5 s iperf3 intervals; the width is in goodput_bin and, per row, in timeseries.csv's bin_s), "
+                + "on the workload's clock, and only whole bins are kept: a last bin cut short by the transfer's end "
+                + "would read low. The time series has two rates per bin: goodput, what the receiving application "
+                + "got (end to end), which can exceed the link rate for a bin when a repaired loss releases data held "
+                + "behind it; and delivered_goodput, what the satellite leg's sender saw delivered (TCP_INFO delivered "
+                + "× MSS), which the link's rate bounds. "
                 + "Goodput after start-up counts from there, past the bin in which the receiver released what it held "
                 + "behind start-up's losses (counting that backlog would read above the link rate). "
                 + "A transfer that never gets there has a start-up time of '>' its length and no goodput after start-up.");

@@ -24,8 +24,10 @@ import java.util.Set;
  * results.csv and timeseries.csv, long format, one value per row:
  * <pre>
  * results.csv:    variant, &lt;one column per parameter&gt;, mode, repetition, leg, metric, bound, value, unit, state, note
- * timeseries.csv: variant, &lt;one column per parameter&gt;, mode, repetition, leg, time_s, metric, value, unit
+ * timeseries.csv: variant, &lt;one column per parameter&gt;, mode, repetition, leg, time_s, bin_s, metric, value, unit
  * </pre>
+ * {@code bin_s} is the width of the bin a rate was counted over, the bin ending at {@code time_s}; empty for an
+ * instantaneous sample.
  * The parameter columns are the union of every row's parameters (swept fields and qualifiers such as
  * {@code flow.size}; a row without one leaves it empty). {@code bound} is {@code =} for a value, {@code >}
  * for a lower bound (a censored value). The files are read back without anything else.
@@ -36,6 +38,7 @@ public final class ResultsCsv {
     static final String REPETITION = "repetition";
     static final String LEG = "leg";
     static final String TIME = "time_s";
+    static final String BIN = "bin_s";
     static final String METRIC = "metric";
     static final String BOUND = "bound";
     static final String VALUE = "value";
@@ -68,7 +71,7 @@ public final class ResultsCsv {
         List<String> header = new ArrayList<>(List.of(VARIANT));
         header.addAll(parameters);
         header.addAll(List.of(MODE, REPETITION, LEG));
-        header.addAll(timeseries ? List.of(TIME, METRIC, VALUE, UNIT) : List.of(METRIC, BOUND, VALUE, UNIT, STATE, NOTE));
+        header.addAll(timeseries ? List.of(TIME, BIN, METRIC, VALUE, UNIT) : List.of(METRIC, BOUND, VALUE, UNIT, STATE, NOTE));
         try (Writer writer = Files.newBufferedWriter(file);
              CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get().print(writer)) {
             for (Sample row : rows) {
@@ -77,7 +80,8 @@ public final class ResultsCsv {
                 parameters.forEach(p -> values.add(m.parameters().getOrDefault(p, "")));
                 values.addAll(List.of(m.mode(), m.repetition(), m.leg()));
                 if (timeseries) {
-                    values.addAll(List.of(row.seconds(), m.metric(), m.value(), m.unit()));
+                    values.addAll(List.of(row.seconds(), Double.isNaN(row.binSeconds()) ? "" : row.binSeconds(), m.metric(),
+                            m.value(), m.unit()));
                 } else {
                     values.addAll(List.of(m.metric(), m.bound().symbol(), m.value(), m.unit(), m.state(), m.note()));
                 }
@@ -113,7 +117,9 @@ public final class ResultsCsv {
                                 : Measurement.Bound.EXACT,
                         Double.parseDouble(record.get(VALUE)), record.get(UNIT), optional(record, STATE),
                         optional(record, NOTE));
-                rows.add(new Sample(timeseries ? Double.parseDouble(record.get(TIME)) : Double.NaN, m));
+                String bin = optional(record, BIN);
+                rows.add(new Sample(timeseries ? Double.parseDouble(record.get(TIME)) : Double.NaN,
+                        bin.isEmpty() ? Double.NaN : Double.parseDouble(bin), m));
             }
             return rows;
         } catch (IOException e) {

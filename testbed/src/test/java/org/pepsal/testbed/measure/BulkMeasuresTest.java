@@ -34,9 +34,9 @@ class BulkMeasuresTest {
 
     @Test
     void binsAreTwoRttsWideAndAtLeastOneSecond() {
-        assertThat(BulkMeasures.binWidth(0.61)).isEqualTo(1.5);
-        assertThat(BulkMeasures.binWidth(0.022)).isEqualTo(1.0);
-        assertThat(BulkMeasures.binWidth(1.2)).isEqualTo(2.5);
+        assertThat(Bins.width(0.61)).isEqualTo(1.5);
+        assertThat(Bins.width(0.022)).isEqualTo(1.0);
+        assertThat(Bins.width(1.2)).isEqualTo(2.5);
     }
 
     @Test
@@ -57,6 +57,37 @@ class BulkMeasuresTest {
         assertThat(measured.samples()).extracting(Sample::seconds).containsExactly(3.5, 5.0, 6.5, 8.0);
         assertThat(measured.samples()).extracting(s -> s.measurement().value()).containsExactly(2e6, 10e6, 18e6, 18e6);
         assertThat(measured.samples()).allMatch(s -> s.measurement().leg().equals(Legs.END_TO_END));
+        assertThat(measured.samples()).allMatch(s -> s.binSeconds() == 1.5);
+    }
+
+    @Test
+    void aLastBinCutShortIsLeftOutOfTheSeriesButCountsInTheGoodputAfterStartUp() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        // 6.5 s: four whole bins of 1.5 s, then half a second at 4 Mbit/s, which as a bin would read low.
+        Iperf3.Result result = result(18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 4);
+
+        Measured measured = BulkMeasures.of(point, result, false, t -> 19e6, 0.61, 0);
+
+        assertThat(measured.samples()).extracting(Sample::seconds).containsExactly(1.5, 3.0, 4.5, 6.0);
+        assertThat(measured.samples()).allMatch(s -> s.measurement().value() == 18e6 && s.binSeconds() == 1.5);
+        // After start-up (1.5 s): 4.5 s at 18 and 0.5 s at 4.
+        assertThat(row(measured, Metrics.GOODPUT_AFTER_STARTUP).value()).isCloseTo((4.5 * 18e6 + 0.5 * 4e6) / 5,
+                within(1.0));
+    }
+
+    @Test
+    void aBinAfterAGapReadsAboveTheLinkRateWhenTheHeldDataIsReleased() throws Exception {
+        Point point = MeasureFixture.points(dir, "").get(0);
+        // A hole at 1.5 s: the receiver hands its application nothing for a bin, then the whole backlog at once.
+        Iperf3.Result result = result(18, 18, 18, 0, 0, 0, 36, 36, 36, 18, 18, 18);
+
+        Measured measured = BulkMeasures.of(point, result, false, t -> 19e6, 0.61, 0);
+
+        assertThat(measured.samples()).extracting(s -> s.measurement().value()).containsExactly(18e6, 0.0, 36e6, 18e6);
+        // What was measured says so: the receiving application's goodput, end to end.
+        assertThat(measured.samples()).allMatch(s -> s.measurement().metric().equals(Metrics.GOODPUT)
+                && s.measurement().leg().equals(Legs.END_TO_END));
+        assertThat(BulkMeasures.grid(result, 0.61, 2.0)).contains(new Bins.Grid(2.0, 1.5, 8.0));
     }
 
     @Test

@@ -10,8 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class SenderMeasuresTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("10.200.1.2", 40001);
@@ -55,7 +58,8 @@ class SenderMeasuresTest {
         List<DataConnection> data = List.of(new DataConnection(CLIENT, SERVER, true, true, 1));
 
         Measured measured = SenderMeasures.of(split, Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true), records, data,
-                (host, leg) -> PointMeasurements.expectedCongestionControl(split, host, leg), 2_000_000_000L);
+                (host, leg) -> PointMeasurements.expectedCongestionControl(split, host, leg), 2_000_000_000L,
+                Optional.empty());
 
         assertThat(value(measured, Legs.SATELLITE, Metrics.RETRANSMITS)).isEqualTo(10);
         assertThat(value(measured, Legs.SATELLITE, Metrics.RETRANSMISSION_RATE)).isEqualTo(10 / 10_000.0);
@@ -82,7 +86,7 @@ class SenderMeasuresTest {
 
         Measured measured = SenderMeasures.of(split, Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true), records,
                 List.of(new DataConnection(CLIENT, SERVER, true, true, 1)),
-                (host, leg) -> PointMeasurements.expectedCongestionControl(split, host, leg), 0);
+                (host, leg) -> PointMeasurements.expectedCongestionControl(split, host, leg), 0, Optional.empty());
 
         assertThat(measured.failures()).containsExactly(
                 "the satellite leg's sender at the gateway ran cubic, but the scenario configures bbr");
@@ -106,9 +110,37 @@ class SenderMeasuresTest {
                 MeasureFixture.tcpInfo(10, 650_000, 0, 10, 0, 0, 0, 14480)));
         Measured measured = SenderMeasures.of(aware, single, records,
                 List.of(new DataConnection(CLIENT, SERVER, true, true, 1)),
-                (host, leg) -> PointMeasurements.expectedCongestionControl(aware, host, leg), 0);
+                (host, leg) -> PointMeasurements.expectedCongestionControl(aware, host, leg), 0, Optional.empty());
         assertThat(measured.failures()).containsExactly(
                 "the satellite leg's sender at the gateway ran cubic, but the scenario configures bbr or pepsal_sat");
+    }
+
+    @Test
+    void theSatelliteSendersDeliveryPerBinIsSummedOverTheStreamsAndHeldToTheLinkRate() throws Exception {
+        Point split = MeasureFixture.point(MeasureFixture.points(dir, ""), "v01-split-r1");
+        InetSocketAddress second = new InetSocketAddress("10.200.1.2", 40002);
+        List<SocketRecord> records = new ArrayList<>();
+        // Two streams' PEP sockets, sampled every 100 ms from 0.05 s to 4.05 s: 600 + 1000 segments of 1448 B a second
+        // delivered (acknowledged or SACKed), 18.5 Mbit/s together on a 20 Mbit/s link.
+        for (int s = 0; s <= 40; s++) {
+            long t = 1_000_000_000L + s * 100_000_000L + 50_000_000L;
+            records.add(new SocketRecord(t, "gateway", SERVER, CLIENT, 1, "bbr", TcpInfos.delivered(1 + 60L * s, 1448)));
+            records.add(new SocketRecord(t, "gateway", SERVER, second, 1, "bbr", TcpInfos.delivered(1 + 100L * s, 1448)));
+        }
+        List<DataConnection> data = List.of(new DataConnection(CLIENT, SERVER, true, true, 1),
+                new DataConnection(second, SERVER, true, true, 2));
+
+        // The receiver's bins: 1.5 s from 0.05 s after the first sample, to 5.0 s; the samples cover two of them.
+        Measured measured = SenderMeasures.of(split, Legs.of(SatelliteTopology.Shape.SINGLE_PEP, true), records, data,
+                (host, leg) -> Set.of(), 1_000_000_000L, Optional.of(new Bins.Grid(0.1, 1.5, 5.0)));
+
+        List<Sample> delivered = measured.samples().stream()
+                .filter(s -> s.measurement().metric().equals(Metrics.DELIVERED_GOODPUT)).toList();
+        assertThat(delivered).extracting(Sample::seconds).containsExactly(1.6, 3.1);
+        assertThat(delivered).allMatch(s -> s.binSeconds() == 1.5 && s.measurement().leg().equals(Legs.SATELLITE)
+                && s.measurement().parameters().get(Metrics.STREAM) == null);
+        assertThat(delivered).allSatisfy(s -> assertThat(s.measurement().value())
+                .isCloseTo(1600 * 1448 * 8.0, within(1.0)).isLessThan(20e6));
     }
 
     private static double value(Measured measured, String leg, String metric) {

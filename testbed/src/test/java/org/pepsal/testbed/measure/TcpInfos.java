@@ -31,4 +31,14 @@ public final class TcpInfos {
         raw.putInt(228, ADVERTISED_WINDOW);
         return TcpInfo.parse(raw.array(), 232);
     }
+
+    /** A sender's struct that says it has seen {@code delivered} segments of {@code mss} bytes delivered. */
+    public static TcpInfo delivered(long delivered, long mss) {
+        ByteBuffer raw = ByteBuffer.allocate(232).order(ByteOrder.nativeOrder());
+        raw.put(0, (byte) 1);
+        raw.putInt(16, (int) mss);
+        raw.putInt(80, 100);
+        raw.putInt(192, (int) delivered);
+        return TcpInfo.parse(raw.array(), 232);
+    }
 }
