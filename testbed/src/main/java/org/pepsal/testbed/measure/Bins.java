@@ -21,10 +21,10 @@ final class Bins {
     private Bins() {
     }
 
-    /** One whole bin: its start and end on the series' clock, and bits per second over it. */
-    record Bin(double start, double end, double bitsPerSecond) {
-        double width() {
-            return end - start;
+    /** One whole bin: its start and width on the series' clock, and bits per second over it. */
+    record Bin(double start, double width, double bitsPerSecond) {
+        double end() {
+            return start + width;
         }
     }
 
@@ -86,7 +86,7 @@ final class Bins {
             List<Bin> bins = new ArrayList<>();
             for (int k = 0; origin + (k + 1) * width <= end + 1e-3; k++) {
                 double start = origin + k * width;
-                bins.add(new Bin(start, start + width, count.rate(start, start + width)));
+                bins.add(new Bin(start, width, count.rate(start, start + width)));
             }
             return bins;
         }

@@ -176,7 +176,7 @@ public final class SenderMeasures {
             for (int i = 0; i < bins.size(); i++) {
                 Bins.Bin bin = bins.get(i);
                 if (i < sum.size()) {
-                    sum.set(i, new Bins.Bin(bin.start(), bin.end(), sum.get(i).bitsPerSecond() + bin.bitsPerSecond()));
+                    sum.set(i, new Bins.Bin(bin.start(), bin.width(), sum.get(i).bitsPerSecond() + bin.bitsPerSecond()));
                 } else {
                     sum.add(bin);
                 }

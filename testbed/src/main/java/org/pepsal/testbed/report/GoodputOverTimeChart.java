@@ -32,8 +32,8 @@ final class GoodputOverTimeChart implements Chart {
     }
 
     private static final List<Panel> PANELS = List.of(
-            new Panel(Metrics.GOODPUT, "receiver's application goodput (Mbit/s)"),
-            new Panel(Metrics.DELIVERED_GOODPUT, "delivered at the satellite-leg sender (Mbit/s)"));
+            new Panel(Metrics.GOODPUT, "receiver's app (Mbit/s)"),
+            new Panel(Metrics.DELIVERED_GOODPUT, "sender's delivered (Mbit/s)"));
 
     @Override
     public List<Figure> figures(ReportData data) {
