@@ -52,6 +52,15 @@ public final class PointEnvironment implements AutoCloseable {
      * @throws Calibration.CalibrationFailedException when the link is outside its tolerances (torn down by then)
      */
     public static PointEnvironment build(Point point, LinkBackend backend, Path dir, boolean calibrate) {
+        return build(point, backend, dir, calibrate ? Optional.of(Calibration.Scope.FULL) : Optional.empty(), "");
+    }
+
+    /**
+     * As {@link #build(Point, LinkBackend, Path, boolean)}, calibrating in {@code calibration}'s scope (none when
+     * empty); {@code note} goes below the calibration table (where the checks left out were measured).
+     */
+    public static PointEnvironment build(Point point, LinkBackend backend, Path dir,
+                                         Optional<Calibration.Scope> scope, String note) {
         Scenario scenario = point.scenario();
         if (point.mode().runsPeps()) {
             Stream.of(scenario.pep().satelliteLeg(), scenario.pep().groundLeg())
@@ -64,11 +73,11 @@ public final class PointEnvironment implements AutoCloseable {
         try {
             RouteWindows.apply(topology, scenario.hosts());
             Calibration.Report calibration = null;
-            if (calibrate) {
+            if (scope.isPresent()) {
                 calibration = Calibration.run(topology.satelliteLink(), scenario.calibration().tolerances(),
-                        Calibration.Effort.BEFORE_EXPERIMENT);
+                        Calibration.Effort.BEFORE_EXPERIMENT, scope.get());
                 Files.createDirectories(dir);
-                Files.writeString(dir.resolve("calibration.txt"), calibration.table());
+                Files.writeString(dir.resolve("calibration.txt"), calibration.table() + note);
                 calibration.requirePassed();
             }
             List<RunningPep> peps = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.pepsal.testbed.run;
 
 import org.pepsal.testbed.calibration.Calibration;
 import org.pepsal.testbed.link.LinkBackend;
+import org.pepsal.testbed.link.LinkSpec;
 import org.pepsal.testbed.measure.Environment;
 import org.pepsal.testbed.measure.Measured;
 import org.pepsal.testbed.measure.Measurement;
@@ -29,25 +30,33 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * One point, self-contained: build its topology, set its routes' windows, calibrate the satellite link, start the
- * PEP(s) when its mode runs them, sample the senders' sockets, start the link's schedule with the workload, run
- * it, read the links' statistics, tear everything down, and hand what it got to {@link PointMeasurements}. A
- * point that fails — calibration out of tolerance, a tool that failed, a sender with the wrong congestion
- * control — returns its reason instead of throwing; everything it writes goes to the point's folder.
+ * One point, self-contained: build its topology, set its routes' windows, calibrate the satellite link (fully on
+ * the link's first point in the run, its latency on the later ones), start the PEP(s) when its mode runs them,
+ * sample the senders' sockets, start the link's schedule with the workload, run it, read the links' statistics,
+ * tear everything down, and hand what it got to {@link PointMeasurements}. A point that fails — calibration out of
+ * tolerance, a tool that failed, a sender with the wrong congestion control — returns its reason instead of
+ * throwing; everything it writes goes to the point's folder.
  */
 final class PointRunner {
     private static final int FLOW_PORT = 8080;
 
     private final LinkBackend backend;
     private final RunOutput output;
+    /**
+     * Satellite links (their configuration, the random seed aside) a full calibration of this run has passed, each
+     * with the point that passed it: a later point on the same link checks its latency only.
+     */
+    private final Map<LinkSpec, String> calibrated = new HashMap<>();
 
     PointRunner(LinkBackend backend, RunOutput output) {
         this.backend = backend;
@@ -100,12 +109,24 @@ final class PointRunner {
         }
     }
 
-    /** The point's environment, its calibration kept for the record also when it failed. */
+    /**
+     * The point's environment, its calibration kept for the record also when it failed. The first point on a link
+     * calibrates it fully; the later ones measure the path's own latency and the RTT only.
+     */
     private PointEnvironment build(Point point, Path dir, Progress progress) {
+        LinkSpec spec = point.satelliteLink();
+        LinkSpec link = new LinkSpec(spec.aToB(), spec.bToA(), spec.schedule(), 0);
+        String passed = calibrated.get(link);
+        Optional<Calibration.Scope> scope = !point.scenario().calibration().enabled() ? Optional.empty()
+                : Optional.of(passed == null ? Calibration.Scope.FULL : Calibration.Scope.LATENCY);
+        String note = passed == null ? "" : "rate and loss: measured on this link's configuration before " + passed
+                + " (calibration.txt there); here the latency only\n";
         try {
-            PointEnvironment environment = PointEnvironment.build(point, backend, dir,
-                    point.scenario().calibration().enabled());
+            PointEnvironment environment = PointEnvironment.build(point, backend, dir, scope, note);
             progress.calibration = environment.calibration().orElse(null);
+            if (scope.equals(Optional.of(Calibration.Scope.FULL))) {
+                calibrated.put(link, point.id());
+            }
             return environment;
         } catch (Calibration.CalibrationFailedException e) {
             progress.calibration = e.report();

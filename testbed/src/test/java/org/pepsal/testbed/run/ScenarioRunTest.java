@@ -21,7 +21,9 @@ import org.w3c.dom.Document;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,6 +109,23 @@ class ScenarioRunTest {
                     && s.measurement().leg().equals(modeAndLeg[1]) && s.measurement().metric().equals(Metrics.CWND)).count())
                     .as("cwnd samples of " + modeAndLeg[0]).isGreaterThan(10);
         }
+        // Whole 1 s bins, each row with its width: the receiver's goodput and what the satellite leg's sender saw
+        // delivered, which the link's rate bounds.
+        for (String[] modeAndLeg : new String[][] {{"split", Legs.SATELLITE}, {"plain", Legs.END_TO_END}}) {
+            List<Sample> delivered = series.stream().filter(s -> s.measurement().mode().equals(modeAndLeg[0])
+                    && s.measurement().metric().equals(Metrics.DELIVERED_GOODPUT)).toList();
+            assertThat(delivered).as("delivered_goodput of " + modeAndLeg[0]).isNotEmpty()
+                    .allMatch(s -> s.binSeconds() == 1.0 && s.measurement().leg().equals(modeAndLeg[1]))
+                    .allMatch(s -> s.measurement().value() <= 20e6);
+        }
+        assertThat(series).filteredOn(s -> s.measurement().metric().equals(Metrics.GOODPUT))
+                .isNotEmpty().allMatch(s -> s.binSeconds() == 1.0);
+        // The link calibrated fully on its first point; the other point checked its latency only.
+        List<String> tables = Stream.of("plain", "split").map(mode -> read(out.resolve("points/v01-" + mode
+                + "-r1/calibration.txt"))).toList();
+        assertThat(tables).filteredOn(t -> t.contains("udp rate")).hasSize(1);
+        assertThat(tables).filteredOn(t -> !t.contains("udp rate")).singleElement().asString()
+                .contains("rtt", "rate and loss: measured on this link's configuration before v01-");
 
         JsonNode environment = JSON.readTree(out.resolve("points/v01-split-r1/environment.json").toFile());
         assertThat(environment.path("commands").path("pepsal at the gateway").toString()).contains("--client-cc", "bbr");
@@ -255,5 +274,13 @@ class ScenarioRunTest {
                         && r.parameters().getOrDefault(Metrics.FLOW_SIZE, "").equals(flowSize))
                 .mapToDouble(Measurement::value).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + metric + " " + flowSize + " on " + leg + " for " + mode));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
