@@ -247,7 +247,7 @@ public final class PepsalMain implements Callable<Integer> {
         validateMetricsPort();
         // Before listening, so that the first connection's handshake and first byte do not wait for them: binding
         // the native socket calls, and the channels' buffer allocator's first chunk (Netty registers its JFR
-        // events then); together about 0.25 s of the first connection through a fresh proxy here.
+        // events then), which the first connection through a fresh proxy otherwise waits for.
         NativeSockets.warmUp();
         ByteBufAllocator.DEFAULT.directBuffer(64 * 1024).release();
         PepsalProxy proxy;

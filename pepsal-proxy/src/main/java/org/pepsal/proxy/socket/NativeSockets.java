@@ -186,8 +186,8 @@ public final class NativeSockets {
     /**
      * Loads the native bindings and makes each call once, on no socket (fd -1, which the kernel refuses with
      * EBADF), so that the first connection does not pay for it: binding libc (JNR generates its stubs when this
-     * class loads) and the first call of each function took about 0.2 s on a cold JVM here, which the first
-     * connection through a newly started proxy spent before its first byte.
+     * class loads) and the first call of each function, which the first connection through a newly started proxy
+     * otherwise waits for before its first byte.
      */
     public static void warmUp() {
         byte[] value = new byte[TCP_INFO_MAX];
