@@ -52,11 +52,16 @@ case "${1:-}" in
     ;;
   unload)
     need_root unload
+    said=""
     if registered; then
-      bpftool struct_ops unregister name "$name" >/dev/null
+      # Every map of that name, one by one: one of an earlier registration that closing sockets still hold is
+      # being freed already and refuses (EINPROGRESS). What counts is whether the name is still registered.
+      for id in $(bpftool struct_ops show | awk -v n="$name" '$2 == n { sub(":", "", $1); print $1 }'); do
+        said+=$(bpftool struct_ops unregister id "$id" 2>&1 >/dev/null) || true
+      done
     fi
     if registered; then
-      echo "satcc: $name is still registered" >&2
+      echo "satcc: $name is still registered${said:+ ($said)}" >&2
       exit 1
     fi
     echo "satcc: $name not registered"
