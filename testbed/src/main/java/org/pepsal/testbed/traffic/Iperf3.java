@@ -64,7 +64,7 @@ public final class Iperf3 {
             double bits = 0;
             double time = 0;
             for (Interval interval : intervals) {
-                if (interval.start() >= edgeSeconds && interval.end() <= end - edgeSeconds) {
+                if (!interval.omitted() && interval.start() >= edgeSeconds && interval.end() <= end - edgeSeconds) {
                     bits += interval.bitsPerSecond() * (interval.end() - interval.start());
                     time += interval.end() - interval.start();
                 }
@@ -73,8 +73,14 @@ public final class Iperf3 {
         }
     }
 
-    /** Goodput over one reporting interval, seconds from the transfer's start. */
-    public record Interval(double start, double end, double bitsPerSecond) {
+    /**
+     * Goodput over one reporting interval, seconds from the transfer's start; {@code omitted}: in the leading
+     * seconds iperf3 left out of its result ({@code -O}), kept for the time series and the start-up.
+     */
+    public record Interval(double start, double end, double bitsPerSecond, boolean omitted) {
+        public Interval(double start, double end, double bitsPerSecond) {
+            this(start, end, bitsPerSecond, false);
+        }
     }
 
     /**
@@ -223,25 +229,34 @@ public final class Iperf3 {
         List<Interval> intervals = new ArrayList<>();
         JsonNode receiver = download ? report : report.path("server_output_json");
         double bits = 0;
+        double reported = 0;
+        // iperf3 restarts its clock when the omitted seconds end: later intervals are shifted by where they ended.
+        double omittedEnd = 0;
         for (JsonNode interval : receiver.path("intervals")) {
             JsonNode sum = interval.get("sum");
-            // Omitted intervals (-O) are not part of the result; iperf3 may also report a sliver as it ends them.
-            if (sum.path("omitted").asBoolean(false) || sum.get("end").asDouble() - sum.get("start").asDouble() < 0.01) {
+            boolean omitted = sum.path("omitted").asBoolean(false);
+            double from = sum.get("start").asDouble() + (omitted ? 0 : omittedEnd);
+            double to = sum.get("end").asDouble() + (omitted ? 0 : omittedEnd);
+            // iperf3 may report a sliver as it ends the omitted seconds or the transfer.
+            if (to - from < 0.01) {
                 continue;
             }
-            Interval i = new Interval(sum.get("start").asDouble(), sum.get("end").asDouble(),
-                    sum.get("bits_per_second").asDouble());
+            Interval i = new Interval(from, to, sum.get("bits_per_second").asDouble(), omitted);
             intervals.add(i);
-            bits += i.bitsPerSecond() * (i.end() - i.start());
+            if (omitted) {
+                omittedEnd = to;
+            } else {
+                bits += i.bitsPerSecond() * (to - from);
+                reported += to - from;
+            }
         }
         long bytes = end.path("sum_received").path("bytes").asLong(0);
         double seconds = end.path("sum_received").path("seconds").asDouble(0);
         if (state == State.TIMED_OUT) {
             // iperf3 interrupted does not exchange the receiver's totals: take the receiver's intervals, or
             // (an upload, whose receiver is the server) what was sent.
-            double time = intervals.isEmpty() ? 0 : intervals.get(intervals.size() - 1).end();
             bytes = download ? Math.round(bits / 8) : end.path("sum_sent").path("bytes").asLong(0);
-            seconds = download ? time : end.path("sum_sent").path("seconds").asDouble(time);
+            seconds = download ? reported : end.path("sum_sent").path("seconds").asDouble(reported);
             goodput = seconds > 0 ? bytes * 8 / seconds : 0;
         }
         List<Connection> connections = new ArrayList<>();
