@@ -48,6 +48,16 @@ public final class LinkFigures {
         return data(satellite.aToB(), satellite.bToA()).rateBitsPerSecond();
     }
 
+    /** The satellite link's configured mean loss in the data direction as the workload starts. */
+    public double dataLoss() {
+        return data(satellite.aToB(), satellite.bToA()).loss().meanLoss();
+    }
+
+    /** A full segment's payload on the satellite link in the data direction. */
+    public int mss() {
+        return data(satellite.aToB(), satellite.bToA()).mtu() - TCP_IP_HEADERS;
+    }
+
     /** Goodput the satellite link allows in the data direction: rate × MSS/MTU × (1 − loss). */
     public static double capacity(LinkDirection direction) {
         return direction.rateBitsPerSecond() * (double) (direction.mtu() - TCP_IP_HEADERS) / direction.mtu()
@@ -75,7 +85,7 @@ public final class LinkFigures {
         addLink(point, rows, Legs.TERRESTRIAL, terrestrial);
         LinkDirection data = data(satellite.aToB(), satellite.bToA());
         rows.add(Measurement.of(point, Legs.END_TO_END, Metrics.BASE_RTT, baseRttSeconds(), Metrics.SECONDS));
-        rows.add(Measurement.of(point, Legs.END_TO_END, Metrics.MSS, data.mtu() - TCP_IP_HEADERS, Metrics.BYTES));
+        rows.add(Measurement.of(point, Legs.END_TO_END, Metrics.MSS, mss(), Metrics.BYTES));
         rows.add(Measurement.of(point, Legs.END_TO_END, Metrics.PATH_CAPACITY, capacity(data), Metrics.BITS_PER_SECOND)
                 .withState(dataDirection()));
         List<Sample> samples = new ArrayList<>();

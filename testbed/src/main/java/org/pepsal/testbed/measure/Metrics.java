@@ -52,6 +52,9 @@ public final class Metrics {
     public static final String RECEIVE_WINDOW_RATE = "receive_window_rate";
     public static final String RECEIVE_WINDOW_LIMIT = "receive_window_limit";
     public static final String RECEIVE_WINDOW_GOODPUT_LIMIT = "receive_window_goodput_limit";
+    // Plain TCP's steady-state model, for reference beside its goodput.
+    public static final String RESPONSE_FUNCTION = "response_function";
+    public static final String GOODPUT_TO_RESPONSE_FUNCTION = "goodput_to_response_function";
     // The link's own health (emulator statistics during the workload).
     public static final String LINK_HEALTH = "link_health";
     public static final String LINK_DROP_RATE = "link_drop_rate";
@@ -76,6 +79,7 @@ public final class Metrics {
     public static final String FRACTION = "fraction";
     public static final String BYTES = "B";
     public static final String SEGMENTS = "segments";
+    public static final String RATIO = "ratio";
     public static final String UNIX_SECONDS = "unix-s";
 
     /** Start-up ends with the first goodput bin at this fraction of the path's capacity. */
@@ -132,6 +136,8 @@ public final class Metrics {
         m.put(RECEIVE_WINDOW_INITIAL, "the receive window a new connection of the client advertises first, from its tcp_rmem default (state of receive_window: how)");
         m.put(RECEIVE_WINDOW_GOODPUT_LIMIT, "the most goodput a timed bulk download can average over its duration with the client's windows: from receive_window_initial per stream, at best doubling each round trip of the client's leg until together they hold the leg's BDP at path_capacity, then path_capacity (counted from the first data, as iperf3 counts)");
         m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs, then a round trip of the client's leg per window while the window (from receive_window_initial, at best doubling each round trip up to receive_window) holds less than the rest and less than the leg's BDP, then the rest at the link's rate");
+        m.put(RESPONSE_FUNCTION, "plain TCP only (one stream, loss above zero): the steady-state goodput the model of its sender's congestion control gives (state: cubic, RFC 8312 §5.1's response function; reno, the Mathis bound) at the satellite link's configured loss in the data direction, the base RTT and the MSS (note: the inputs)");
+        m.put(GOODPUT_TO_RESPONSE_FUNCTION, "goodput / response_function; the models describe equilibrium, so this speaks for the steady state only when the workload omitted its start-up (note says whether it did)");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
         m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops, TUN overflows) / packets offered to it, during the workload");
         m.put(COMMAND_EXIT_STATUS, "the command workload's client's exit status; state completed (0), failed (not 0) or timed-out (killed at its timeout: 128 + the signal)");

@@ -11,6 +11,7 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.pepsal.testbed.measure.Legs;
 import org.pepsal.testbed.measure.Measurement;
 import org.pepsal.testbed.measure.Metrics;
+import org.pepsal.testbed.measure.ResponseFunctions;
 import org.pepsal.testbed.report.stats.Summary;
 import org.pepsal.testbed.scenario.Quantities;
 
@@ -166,9 +167,9 @@ final class GoodputVsParameterChart implements Chart {
                     .findFirst().flatMap(m -> data.figure(variant, Legs.link(Legs.SATELLITE, m.state()), Metrics.LINK_LOSS));
             if (rtt.isPresent() && mss.isPresent() && loss.isPresent() && loss.get() > 0) {
                 int segment = mss.get().intValue();
-                mathis.add(x.doubleValue(), ReferenceModels.mathis(segment, rtt.get(), loss.get()) / 1e6);
+                mathis.add(x.doubleValue(), ResponseFunctions.mathis(segment, rtt.get(), loss.get()) / 1e6);
                 if (baseline != null && data.congestionControls(variant, baseline, Legs.END_TO_END).contains("cubic")) {
-                    cubic.add(x.doubleValue(), ReferenceModels.cubic(segment, rtt.get(), loss.get()) / 1e6);
+                    cubic.add(x.doubleValue(), ResponseFunctions.cubic(segment, rtt.get(), loss.get()) / 1e6);
                 }
             }
         });

@@ -68,6 +68,7 @@ final class Html {
             case Metrics.MILLISECONDS -> String.format("%.3f ms", value);
             case Metrics.FRACTION -> String.format("%.3g %%", value * 100);
             case Metrics.BYTES -> Quantities.formatBytes(value);
+            case Metrics.RATIO -> String.format("%.3g", value);
             case Metrics.COUNT, Metrics.SEGMENTS -> value == Math.rint(value) ? String.format("%.0f", value)
                     : String.format("%.1f", value);
             default -> String.format("%.5g %s", value, unit).strip();
