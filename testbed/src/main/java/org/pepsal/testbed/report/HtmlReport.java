@@ -52,6 +52,7 @@ final class HtmlReport {
         references.flowLimits();
         references.sharing();
         references.satelliteLoss();
+        references.responseFunctions();
         tables.paired();
         tables.congestionControl();
         tables.links();

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * The report's tables that set what was measured against a reference: each flow size's completion times next to
  * the physical limit and the limit the client's receive window sets; how a multi-stream transfer shared the link
- * (per-stream goodput, Jain's index); and the loss on the satellite leg next to the link's configured loss.
+ * (per-stream goodput, Jain's index); the loss on the satellite leg next to the link's configured loss; and plain
+ * TCP's goodput next to the response function of its sender's congestion control.
  */
 final class ReferenceTables {
     private final ReportData data;
@@ -139,6 +140,47 @@ final class ReferenceTables {
         }
         html.table(List.of("variant", "mode", "leg", "retransmission rate: median (most)",
                 "link drops: median (most)", "configured loss", "most / configured"), rows, 3);
+    }
+
+    /** Plain TCP's goodput against the steady-state model of its sender's congestion control. */
+    void responseFunctions() {
+        if (!data.has(Metrics.GOODPUT_TO_RESPONSE_FUNCTION)) {
+            return;
+        }
+        html.heading("Plain TCP against its response function");
+        html.paragraph("Where plain TCP ran one stream over a lossy satellite link with CUBIC or Reno at its sender: "
+                + "the steady-state goodput the model of that congestion control gives (CUBIC's response function, "
+                + "RFC 8312 §5.1, never below its Reno-friendly region; the Mathis bound for Reno) at the link's "
+                + "configured loss in the data direction, the base RTT and the MSS, and the measured goodput over "
+                + "it. The models describe congestion avoidance in equilibrium: a transfer measured from a cold "
+                + "start includes slow start's overshoot and its long recovery, so its ratio says how far the run "
+                + "was from equilibrium, not how faithful the link is. Only one whose start-up was omitted speaks "
+                + "for the steady state. Medians with their exact 95 % intervals over the repetitions.");
+        List<List<String>> rows = new ArrayList<>();
+        for (String variant : data.variants().keySet()) {
+            for (String mode : data.modes()) {
+                List<Measurement> models = rows(Metrics.RESPONSE_FUNCTION, variant, mode);
+                List<Measurement> ratios = rows(Metrics.GOODPUT_TO_RESPONSE_FUNCTION, variant, mode);
+                if (models.isEmpty() || ratios.isEmpty()) {
+                    continue;
+                }
+                Summary goodput = data.summarise(Metrics.GOODPUT, m -> m.variant().equals(variant)
+                        && m.mode().equals(mode) && m.leg().equals(Legs.END_TO_END), m -> 0).get(0);
+                Summary ratio = data.summarise(Metrics.GOODPUT_TO_RESPONSE_FUNCTION,
+                        m -> m.variant().equals(variant) && m.mode().equals(mode), m -> 0).get(0);
+                rows.add(List.of(data.label(variant), mode, models.get(0).state(),
+                        Html.format(models.get(0).value(), Metrics.BITS_PER_SECOND),
+                        withInterval(goodput, Metrics.BITS_PER_SECOND), withInterval(ratio, Metrics.RATIO),
+                        Integer.toString(ratio.n()), ratios.get(0).note()));
+            }
+        }
+        html.table(List.of("variant", "mode", "model", "model's goodput", "median goodput [95 % CI]",
+                "median goodput / model [95 % CI]", "n", "measured over"), rows, 3);
+    }
+
+    private static String withInterval(Summary summary, String unit) {
+        return Html.format(summary.median(), unit) + " "
+                + (summary.medianCi() == null ? "(" + summary.noCi() + ")" : Html.format(summary.medianCi(), unit));
     }
 
     private Optional<Double> limit(String metric, String variant, String mode, long size) {

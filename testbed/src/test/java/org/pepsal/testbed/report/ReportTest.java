@@ -78,7 +78,8 @@ class ReportTest {
         // Beside the measurements, their references: the limits per flow size, how the streams shared, the loss.
         assertThat(html).contains("Flow completion time against its limits", "median / physical limit",
                 "the limit the client's receive window sets", "How the streams shared the link",
-                "Jain's index", "Loss on the satellite leg", "configured loss", "tcp_rmem max 6291456 B");
+                "Jain's index", "Loss on the satellite leg", "configured loss", "tcp_rmem max 6291456 B",
+                "Plain TCP against its response function", "median goodput / model", "from a cold start");
         assertThat(html).contains("dashed grey: the physical limit", "dashed red: the limit the client's receive window");
         RunMetadata metadata = RunMetadata.read(run.resolve("metadata.json"));
         assertThat(metadata.order()).hasSize(2 * 2 * 6);
