@@ -15,7 +15,7 @@ class PresetsTest {
 
         assertThat(files).extracting(f -> f.getFileName().toString()).contains("quick-geo.yaml", "geo-loss-sweep.yaml",
                 "geo-vsat-asymmetric.yaml", "geo-short-flows.yaml", "leo-starlink.yaml", "distributed-pep.yaml",
-                "geo-flows-linkaware.yaml", "geo-8flows-linkaware.yaml");
+                "geo-flows-linkaware.yaml", "geo-8flows-linkaware.yaml", "geo-plain-steady-state.yaml");
         for (Path file : files) {
             LoadedScenario loaded = ScenarioLoader.load(file);
             assertThat(file.getFileName().toString()).isEqualTo(loaded.scenario().name() + ".yaml");
@@ -35,6 +35,19 @@ class PresetsTest {
         assertThat(scenario.hosts().forRole("server").congestionControl()).isEqualTo("cubic");
         assertThat(scenario.pep().satelliteLeg().congestionControl()).isEqualTo("bbr");
         assertThat(scenario.workload().bulk().direction()).isEqualTo(Scenario.Direction.DOWNLOAD);
+    }
+
+    @Test
+    void steadyStatePresetMeasuresPlainCubicAndRenoAfterTheirStartUp() throws Exception {
+        LoadedScenario steady = ScenarioLoader.load(Presets.resolve("geo-plain-steady-state"));
+
+        assertThat(steady.scenario().modes()).extracting(Mode::name).containsExactly("plain");
+        assertThat(steady.variants()).extracting(v -> v.scenario().hosts().forRole("server").congestionControl())
+                .containsExactly("cubic", "reno");
+        Scenario.Bulk bulk = steady.scenario().workload().bulk();
+        assertThat(bulk.streams()).isEqualTo(1);
+        assertThat(bulk.omitSeconds()).isEqualTo(20);
+        assertThat(steady.scenario().link().aToB().loss().meanLoss()).isEqualTo(0.01);
     }
 
     @Test
