@@ -55,6 +55,8 @@ public final class Metrics {
     // Plain TCP's steady-state model, for reference beside its goodput.
     public static final String RESPONSE_FUNCTION = "response_function";
     public static final String GOODPUT_TO_RESPONSE_FUNCTION = "goodput_to_response_function";
+    public static final String RESPONSE_FUNCTION_AT_DEALT_LOSS = "response_function_at_dealt_loss";
+    public static final String GOODPUT_TO_RESPONSE_FUNCTION_AT_DEALT_LOSS = "goodput_to_response_function_at_dealt_loss";
     // The link's own health (emulator statistics during the workload).
     public static final String LINK_HEALTH = "link_health";
     public static final String LINK_DROP_RATE = "link_drop_rate";
@@ -138,6 +140,8 @@ public final class Metrics {
         m.put(RECEIVE_WINDOW_LIMIT, "the least time a download of flow.size can take with the client's window: two base RTTs, then a round trip of the client's leg per window while the window (from receive_window_initial, at best doubling each round trip up to receive_window) holds less than the rest and less than the leg's BDP, then the rest at the link's rate");
         m.put(RESPONSE_FUNCTION, "plain TCP only (one stream, loss above zero): the steady-state goodput the model of its sender's congestion control gives (state: cubic, RFC 8312 §5.1's response function; reno, the Mathis bound) at the satellite link's configured loss in the data direction, the base RTT and the MSS (note: the inputs)");
         m.put(GOODPUT_TO_RESPONSE_FUNCTION, "goodput / response_function; the models describe equilibrium, so this speaks for the steady state only when the workload omitted its start-up (note says whether it did)");
+        m.put(RESPONSE_FUNCTION_AT_DEALT_LOSS, "the same model at the loss the link's loss model really dealt in the data direction during the workload (its loss drops / packets offered; note: that p), where the emulator counted it");
+        m.put(GOODPUT_TO_RESPONSE_FUNCTION_AT_DEALT_LOSS, "goodput / response_function_at_dealt_loss: the ratio without the spread of how many random losses the repetition drew (note says whether the start-up was omitted)");
         m.put(LINK_HEALTH, "state ok or flagged: lateness p99.9 above the limit, or drops outside the queue rule (note says which)");
         m.put(LINK_DROP_RATE, "packets the link direction dropped (loss model, queue and buffer drops, TUN overflows) / packets offered to it, during the workload");
         m.put(COMMAND_EXIT_STATUS, "the command workload's client's exit status; state completed (0), failed (not 0) or timed-out (killed at its timeout: 128 + the signal)");

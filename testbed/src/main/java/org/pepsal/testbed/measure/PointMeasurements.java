@@ -56,7 +56,7 @@ public final class PointMeasurements {
         Measured senders = SenderMeasures.of(point, legs, output.sockets(), connections,
                 (host, leg) -> expectedCongestionControl(point, host, leg), output.scheduleStart(), bins);
         measured = measured.plus(senders);
-        measured = measured.plus(ModelMeasures.of(point, links, measured.rows()));
+        measured = measured.plus(ModelMeasures.of(point, links, measured.rows(), output.satelliteStats()));
         if (output.bulk() != null && senders.rows().stream().noneMatch(m -> m.metric().equals(Metrics.RETRANSMITS))) {
             // No sampled sockets (sock_diag unavailable): iperf3's own count of its sender's retransmissions.
             Legs.Leg sender = download ? legs.serverEnd() : legs.clientEnd();

@@ -2,6 +2,7 @@ package org.pepsal.testbed.measure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pepsal.testbed.link.LinkStats;
 import org.pepsal.testbed.scenario.Point;
 import org.pepsal.testbed.scenario.ScenarioLoader;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -36,7 +38,7 @@ class ModelMeasuresTest {
         LinkFigures links = links(plain);
         double model = ResponseFunctions.cubic(links.mss(), links.baseRttSeconds(), 0.01);
 
-        List<Measurement> rows = ModelMeasures.of(plain, links, rows(plain, "cubic", model * 1.1)).rows();
+        List<Measurement> rows = ModelMeasures.of(plain, links, rows(plain, "cubic", model * 1.1), Optional.empty()).rows();
 
         assertThat(rows).extracting(Measurement::metric)
                 .containsExactly(Metrics.RESPONSE_FUNCTION, Metrics.GOODPUT_TO_RESPONSE_FUNCTION);
@@ -59,12 +61,20 @@ class ModelMeasuresTest {
         Point plain = MeasureFixture.point(ScenarioLoader.load(file).points(), "v01-plain-r1");
         LinkFigures links = links(plain);
 
-        List<Measurement> rows = ModelMeasures.of(plain, links, rows(plain, "reno", 1e5)).rows();
+        List<Measurement> rows = ModelMeasures.of(plain, links, rows(plain, "reno", 1e5), Optional.of(stats(20_000, 150))).rows();
 
         assertThat(rows.get(0).state()).isEqualTo("reno");
         assertThat(rows.get(0).value()).isEqualTo(ResponseFunctions.mathis(links.mss(), links.baseRttSeconds(), 0.01));
         assertThat(rows.get(0).note()).contains("Mathis");
         assertThat(rows.get(1).note()).contains("after the first 20 s");
+        // 150 of 20,000 packets lost: the model at p = 0.75 %, and the ratio to it.
+        assertThat(rows).extracting(Measurement::metric).containsExactly(Metrics.RESPONSE_FUNCTION,
+                Metrics.GOODPUT_TO_RESPONSE_FUNCTION, Metrics.RESPONSE_FUNCTION_AT_DEALT_LOSS,
+                Metrics.GOODPUT_TO_RESPONSE_FUNCTION_AT_DEALT_LOSS);
+        double atDealt = ResponseFunctions.mathis(links.mss(), links.baseRttSeconds(), 0.0075);
+        assertThat(rows.get(2).value()).isEqualTo(atDealt);
+        assertThat(rows.get(2).note()).contains("p = 0.00750");
+        assertThat(rows.get(3).value()).isCloseTo(1e5 / atDealt, within(1e-9));
     }
 
     @Test
@@ -73,11 +83,20 @@ class ModelMeasuresTest {
         Point plain = MeasureFixture.point(points, "v01-plain-r1");
         Point split = MeasureFixture.point(points, "v01-split-r1");
 
-        assertThat(ModelMeasures.of(split, links(split), rows(split, "cubic", 1e6)).rows()).isEmpty();
-        assertThat(ModelMeasures.of(plain, links(plain), rows(plain, "bbr", 1e6)).rows()).isEmpty();
+        assertThat(ModelMeasures.of(split, links(split), rows(split, "cubic", 1e6), Optional.of(stats(1000, 10))).rows()).isEmpty();
+        assertThat(ModelMeasures.of(plain, links(plain), rows(plain, "bbr", 1e6), Optional.of(stats(1000, 10))).rows()).isEmpty();
         List<Measurement> mixed = new ArrayList<>(rows(plain, "cubic", 1e6));
         mixed.add(Measurement.of(plain, Legs.END_TO_END, Metrics.CONGESTION_CONTROL, 1, Metrics.COUNT).withState("reno"));
-        assertThat(ModelMeasures.of(plain, links(plain), mixed).rows()).isEmpty();
+        assertThat(ModelMeasures.of(plain, links(plain), mixed, Optional.empty()).rows()).isEmpty();
+    }
+
+    /** Statistics of a link whose down direction got {@code received} packets and lost {@code lost} of them. */
+    private static LinkStats stats(long received, long lost) {
+        LinkStats.Direction down = new LinkStats.Direction(received, 3, lost, 0, 0, received - lost - 3, 0, 0,
+                0.03, 0.1, 0.2, 0.5);
+        LinkStats.Direction up = new LinkStats.Direction(received / 2, 0, 1, 0, 0, received / 2 - 1, 0, 0,
+                0.03, 0.1, 0.2, 0.5);
+        return new LinkStats(down, up);
     }
 
     private static LinkFigures links(Point point) {
