@@ -118,7 +118,8 @@ public final class PepsalProxy implements AutoCloseable {
     private void bind() {
         LegConfigurer serverLeg = new LegConfigurer("server", settings.serverLeg(), settings.deadPeers());
         ProxyServices services = new ProxyServices(settings, table, flowLog, clientLeg, serverLeg,
-                new TransparentServerLegs(settings, serverLeg), counters, pacer, budget);
+                new TransparentServerLegs(settings, serverLeg), counters, pacer, budget,
+                DeadPeerSweep.of(settings.deadPeers()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)

@@ -10,11 +10,12 @@ import org.pepsal.proxy.table.FlowLog;
 /**
  * What every split connection shares: settings, the table, the flow log (may be null), legs, how server legs'
  * sockets are opened, counters, the satellite link's pacer (null when the proxy was not told the link), and the
- * budget of bytes the relay may hold in user space.
+ * budget of bytes the relay may hold in user space, and the sweep that gives server legs their dead-peer settings
+ * (null when they have none).
  */
 record ProxyServices(ProxySettings settings, ConnectionTable table, FlowLog flowLog, LegConfigurer clientLeg,
                      LegConfigurer serverLeg, ServerLegs serverLegs, ProxyCounters counters, SatellitePacer pacer,
-                     RelayBudget budget) {
+                     RelayBudget budget, DeadPeerSweep deadPeers) {
 
     /** A queue for one direction of a connection, reading from {@code source}, whose reads it then caps. */
     DirectionQueue newQueue(Channel source) {

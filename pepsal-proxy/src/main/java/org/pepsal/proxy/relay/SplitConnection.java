@@ -67,6 +67,8 @@ final class SplitConnection implements ConnectionHandle {
     private ScheduledFuture<?> handshakeCheck;
     /** The idle and half-close timeouts; null before the server leg connected. */
     private TimeoutWatch timeouts;
+    /** Where the connection waits for its server leg's dead-peer settings ({@link DeadPeerSweep}); -1: not. */
+    private int deadPeerSlot = -1;
 
     SplitConnection(ProxyServices services, EpollSocketChannel client, FlowKey key, Splitter splitter,
                     DirectionQueue toServer) {
@@ -213,6 +215,9 @@ final class SplitConnection implements ConnectionHandle {
                 this::refreshEntry, this::timedOut);
         timeouts.stateChanged();
         services.serverLeg().applyConnected(server);
+        if (services.deadPeers() != null) {
+            services.deadPeers().add(this, client.eventLoop());
+        }
         if (services.pacer() != null) {
             boolean satelliteIsClient = services.settings().satelliteLink().side() == LinkSide.CLIENT;
             paced = services.pacer().add(satelliteIsClient ? client : server);
@@ -345,6 +350,21 @@ final class SplitConnection implements ConnectionHandle {
         }
     }
 
+    int deadPeerSlot() {
+        return deadPeerSlot;
+    }
+
+    void deadPeerSlot(int slot) {
+        deadPeerSlot = slot;
+    }
+
+    /** The sweep's turn: keepalive and TCP_USER_TIMEOUT on the server leg, if the connection still lives. */
+    void applyDeadPeers() {
+        if (!finished && server.isOpen()) {
+            services.serverLeg().applyDeadPeers(server);
+        }
+    }
+
     /** The relay wrote what it read in {@code direction}; the pacer hears when the satellite leg starts sending. */
     void relayed(Direction direction) {
         if (paced != null && direction == towardsSatellite) {
@@ -396,6 +416,9 @@ final class SplitConnection implements ConnectionHandle {
         }
         if (timeouts != null) {
             timeouts.stop();
+        }
+        if (services.deadPeers() != null) {
+            services.deadPeers().remove(this);
         }
         toServer.closed();
         if (toClient != null) {

@@ -70,9 +70,13 @@ public final class LegConfigurer {
         applyPerSocket(channel);
     }
 
-    /** A server leg just connected: its per-socket settings, keepalive and TCP_USER_TIMEOUT. */
+    /** A server leg just connected: its per-socket settings; keepalive and TCP_USER_TIMEOUT follow later. */
     public void applyConnected(AbstractEpollStreamChannel channel) {
         applyPerSocket(channel);
+    }
+
+    /** A server leg's keepalive and TCP_USER_TIMEOUT, which it cannot inherit from a listener. */
+    public void applyDeadPeers(AbstractEpollStreamChannel channel) {
         applyDeadPeers(channel.fd().intValue());
     }
 

@@ -46,9 +46,18 @@ class ProxyTimeoutsTest extends EchoGatewayFixture {
         try (SocketChannel channel = connectToEcho()) {
             assertEchoes(channel, "hello");
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            Thread.sleep(300); // the echo acknowledged: the keepalive timer, not the retransmission one, is armed
-            String sockets = net.gateway().exec("ss", "-tnoH", "state", "established");
-            List<String> legs = sockets.lines().filter(l -> l.contains(":" + port + " ")).toList();
+            // Once the echo is acknowledged the keepalive timer, not the retransmission one, is armed; the server
+            // leg gets its keepalive within a quarter of the 3 s idle of its connect (DeadPeerSweep).
+            String sockets = "";
+            List<String> legs = List.of();
+            for (int attempt = 0; attempt < 20; attempt++) {
+                Thread.sleep(100);
+                sockets = net.gateway().exec("ss", "-tnoH", "state", "established");
+                legs = sockets.lines().filter(l -> l.contains(":" + port + " ")).toList();
+                if (attempt >= 2 && legs.size() == 2 && legs.stream().allMatch(l -> KEEPALIVE_TIMER.matcher(l).find())) {
+                    break;
+                }
+            }
             assertThat(legs).as("client and server leg of port %d in:%n%s", port, sockets).hasSize(2);
             for (String leg : legs) {
                 Matcher timer = KEEPALIVE_TIMER.matcher(leg);
