@@ -131,7 +131,14 @@ public final class ProxyBenchmark implements Callable<Integer> {
         if (relay.pid() > 0) {
             table.put(CORES_BULK, column, round, bulk.cpu() / bulk.seconds());
         }
+        Cpu.MachineTime machineBefore = Cpu.MachineTime.now();
         table.put(BULK_8, column, round, bulk(net, 8, false));
+        if (round == 0) {
+            // Whether 8 streams are bound by the machine's two cores: then no relay can carry what routing does.
+            double[] shares = Cpu.MachineTime.now().since(machineBefore).shares();
+            System.out.printf(Locale.ROOT, "  %s, 8 streams: machine CPU user %.0f %%, system %.0f %%, softirq %.0f %%, "
+                    + "idle %.0f %%%n", column, shares[0] * 100, shares[1] * 100, shares[2] * 100, shares[3] * 100);
+        }
         table.put(BULK_REVERSE, column, round, bulk(net, 1, true));
     }
 
