@@ -36,6 +36,7 @@ public final class ProxyBenchmark implements Callable<Integer> {
     static final Row BULK_REVERSE = new Row("iperf3 1 stream reverse (Gbit/s)", true);
     static final Row CPU_SEQUENTIAL = new Row("relay CPU per connection, sequential (µs)", false);
     static final Row CPU_CONCURRENT = new Row("relay CPU per connection, 16 concurrent (µs)", false);
+    static final Row USER_CPU_CONCURRENT = new Row("  of which in user space (µs)", false);
     static final Row CORES_CONCURRENT = new Row("relay CPU, 16 concurrent (cores)", false);
     static final Row CORES_BULK = new Row("relay CPU, 1 stream (cores)", false);
 
@@ -114,9 +115,11 @@ public final class ProxyBenchmark implements Callable<Integer> {
             table.put(concurrency == 1 ? SEQUENTIAL : CONCURRENT, column, round, run.value().perSecond());
             if (relay.pid() > 0) {
                 table.put(concurrency == 1 ? CPU_SEQUENTIAL : CPU_CONCURRENT, column, round,
-                        run.cpu() * 1e6 / run.value().completed());
+                        run.cpu().total() * 1e6 / run.value().completed());
                 if (concurrency == 16) {
-                    table.put(CORES_CONCURRENT, column, round, run.cpu() / run.seconds());
+                    // The relay's own code against the kernel's socket work done on its behalf.
+                    table.put(USER_CPU_CONCURRENT, column, round, run.cpu().user() * 1e6 / run.value().completed());
+                    table.put(CORES_CONCURRENT, column, round, run.cpu().total() / run.seconds());
                 }
             }
             if (concurrency == 16 && relay.pid() < 0 && round == 0) {
@@ -129,7 +132,7 @@ public final class ProxyBenchmark implements Callable<Integer> {
         Timed<Double> bulk = timed(relay, () -> bulk(net, 1, false));
         table.put(BULK_1, column, round, bulk.value());
         if (relay.pid() > 0) {
-            table.put(CORES_BULK, column, round, bulk.cpu() / bulk.seconds());
+            table.put(CORES_BULK, column, round, bulk.cpu().total() / bulk.seconds());
         }
         Cpu.MachineTime machineBefore = Cpu.MachineTime.now();
         table.put(BULK_8, column, round, bulk(net, 8, false));
@@ -172,8 +175,8 @@ public final class ProxyBenchmark implements Callable<Integer> {
         return result.goodputBitsPerSecond() / 1e9;
     }
 
-    /** A figure with the relay's CPU seconds and the wall-clock seconds it took. */
-    private record Timed<T>(T value, double cpu, double seconds) {
+    /** A figure with the relay's CPU time and the wall-clock seconds it took. */
+    private record Timed<T>(T value, Cpu.ProcessTime cpu, double seconds) {
     }
 
     private static <T> Timed<T> timed(Relay.Running relay, Supplier<T> work) {
@@ -181,7 +184,7 @@ public final class ProxyBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         T value = work.get();
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = before != null ? Cpu.ProcessTime.of(relay.pid()).since(before).total() : 0;
+        Cpu.ProcessTime cpu = before != null ? Cpu.ProcessTime.of(relay.pid()).since(before) : new Cpu.ProcessTime(0, 0);
         return new Timed<>(value, cpu, seconds);
     }
 
