@@ -13,6 +13,7 @@ import org.pepsal.testbed.traffic.Iperf3;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -115,6 +116,30 @@ class UserspaceLinkTest {
             // One 1500-byte packet per 1504-byte opportunity (Mahimahi's accounting), 1448 bytes of it payload.
             double expected = trace.meanRateBitsPerSecond() * 1448.0 / DeliveryTrace.BYTES_PER_OPPORTUNITY;
             assertThat(goodput).isCloseTo(expected, within(0.03 * expected));
+        }
+    }
+
+    @Test
+    void aTracesClockStartsWithTheWorkloadNotWithTheEmulator() throws InterruptedException {
+        // Closed for the first second of its minute, then one opportunity a millisecond (Mahimahi's semantics:
+        // the trace starts with the application, so its opening second is the workload's, whenever that starts).
+        DeliveryTrace trace = new DeliveryTrace(LongStream.rangeClosed(1000, 60_000).boxed().toList());
+        try (TwoHosts hosts = new TwoHosts(LinkSpec.symmetric(LinkDirection.of(1, SHORT).withTrace(trace)))) {
+            // Past the closed second on the emulator's own clock: a trace started with the emulator is open now.
+            Thread.sleep(1500);
+            long start = hosts.link.startSchedule();
+            RttProbe.Result probes = RttProbe.measure(hosts.a, hosts.b, hosts.bAddress(), 40, Duration.ofMillis(50));
+            double firstArrivalMillis = Double.MAX_VALUE;
+            for (int i = 0; i < probes.rttMillis().length; i++) {
+                if (!Double.isNaN(probes.rttMillis()[i])) {
+                    firstArrivalMillis = Math.min(firstArrivalMillis,
+                            (probes.sentAtNanos()[i] - start) / 1e6 + probes.rttMillis()[i]);
+                }
+            }
+            assertThat(probes.answered()).hasSize(40);
+            // The first probe waits out the closed second; nothing comes back before it ends.
+            assertThat(probes.rttMillis()[0]).isGreaterThan(900);
+            assertThat(firstArrivalMillis).isBetween(1000.0, 1000 + 2 * SHORT.toMillis() + 30.0);
         }
     }
 
