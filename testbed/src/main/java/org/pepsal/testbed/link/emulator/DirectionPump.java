@@ -2,15 +2,14 @@ package org.pepsal.testbed.link.emulator;
 
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import org.pepsal.testbed.link.DeliveryTrace;
-
-import java.util.SplittableRandom;
 
 /**
  * One direction of the emulated link, on its own thread: reads IP packets from the ingress TUN device, passes
  * them through a bottleneck (busy-until clock, tail drop beyond the queue limit), the loss model, and the
  * delay line (delay plus jitter), and writes them to the egress TUN device at their delivery time. Between
  * events the thread sleeps in ppoll until the next deadline (the next delivery, or the next schedule step).
+ * When a packet leaves the bottleneck is {@link Bottleneck}'s to say, whether it is lost and its jitter
+ * {@link RandomImpairments}', and with reordering the delay line is a {@link DelayHeap}.
  *
  * <p>The packet path allocates nothing: packet bytes live in one preallocated native arena used as a circular
  * buffer in arrival order, and the per-packet fields in preallocated parallel arrays indexed by the packet's
@@ -53,8 +52,7 @@ final class DirectionPump implements Runnable {
     private final long[] departure;
     private final long[] deliverAt;
     private final byte[] state;
-    private final long[] delayHeap;
-    private int delayHeapSize;
+    private final DelayHeap delayHeap;
     private long ringHead;
     private long deliverCursor;
     private long shaperHead;
@@ -70,47 +68,16 @@ final class DirectionPump implements Runnable {
     private volatile boolean stopping;
     private int nextStep = 1;
     private PathSettings current;
-    private long settingsSince;
+    private final Bottleneck bottleneck;
+    private final RandomImpairments impairments;
 
     private long busyUntil;
     private long queuedBytes;
     private long queuedPackets;
     private long lastDeliverAt;
-    private long traceOpportunity;
-    private int traceBytesLeft;
-    private final long seed;
-    /** Loss and jitter draw from streams of their own, so a change in one (jitter on or off) leaves the other. */
-    private SplittableRandom lossRandom;
-    private SplittableRandom jitterRandom;
-    private boolean badState;
 
-    final Counters counters = new Counters();
+    final PumpCounters counters = new PumpCounters();
     final LatenessHistogram lateness = new LatenessHistogram();
-
-    /** What happened to the packets of this direction; written by the pump, read by the control thread. */
-    static final class Counters {
-        long received;
-        long receivedBytes;
-        long tailDrops;
-        long lossDrops;
-        long bufferDrops;
-        long delivered;
-        long deliveredBytes;
-        long writeErrors;
-        long stepsApplied;
-
-        void reset() {
-            received = 0;
-            receivedBytes = 0;
-            tailDrops = 0;
-            lossDrops = 0;
-            bufferDrops = 0;
-            delivered = 0;
-            deliveredBytes = 0;
-            writeErrors = 0;
-            stepsApplied = 0;
-        }
-    }
 
     /**
      * @param settings     the initial settings, then one per schedule step
@@ -126,8 +93,8 @@ final class DirectionPump implements Runnable {
         this.settings = settings;
         this.stepAtNanos = stepAtNanos;
         this.current = settings[0];
-        this.seed = seed;
-        reseed();
+        this.bottleneck = new Bottleneck(current, System.nanoTime());
+        this.impairments = new RandomImpairments(seed);
         arenaSize = Math.max(arenaBytes, 4L * MAX_PACKET);
         arena = Memory.allocateDirect(Native.RUNTIME, arenaSize, false);
         arenaAddress = arena.address();
@@ -140,7 +107,7 @@ final class DirectionPump implements Runnable {
         departure = new long[ringSize];
         deliverAt = new long[ringSize];
         state = new byte[ringSize];
-        delayHeap = new long[ringSize];
+        delayHeap = new DelayHeap(deliverAt, ringMask);
         pollFds = Memory.allocateDirect(Native.RUNTIME, 2 * Native.POLLFD_SIZE, true);
         pollFds.putInt(0, ingressFd);
         pollFds.putShort(4, Native.POLLIN);
@@ -178,7 +145,7 @@ final class DirectionPump implements Runnable {
     public void run() {
         // The default timer slack (50 µs) would add to every deadline; 1 ns makes ppoll wake on time.
         Native.LIBC.prctl(Native.PR_SET_TIMERSLACK, 1, 0, 0, 0);
-        settingsSince = System.nanoTime();
+        bottleneck.restart(current, System.nanoTime());
         while (!stopping) {
             long now = System.nanoTime();
             applyDueSteps(now);
@@ -198,9 +165,7 @@ final class DirectionPump implements Runnable {
         }
         while (nextStep < settings.length && start != Long.MAX_VALUE && now >= start + stepAtNanos[nextStep]) {
             current = settings[nextStep];
-            settingsSince = start + stepAtNanos[nextStep];
-            traceOpportunity = 0;
-            traceBytesLeft = 0;
+            bottleneck.restart(current, start + stepAtNanos[nextStep]);
             nextStep++;
             counters.stepsApplied++;
         }
@@ -208,19 +173,10 @@ final class DirectionPump implements Runnable {
 
     private void startWorkload(long start) {
         startHandled = start;
-        reseed();
-        settingsSince = start;
-        traceOpportunity = 0;
-        traceBytesLeft = 0;
+        impairments.reseed();
+        bottleneck.restart(current, start);
         counters.reset();
         lateness.reset();
-    }
-
-    private void reseed() {
-        SplittableRandom root = new SplittableRandom(seed);
-        lossRandom = root.split();
-        jitterRandom = root.split();
-        badState = false;
     }
 
     private void readArrivals(long now) {
@@ -285,7 +241,7 @@ final class DirectionPump implements Runnable {
             } else {
                 state[slot] = DELAYED;
                 if (current.reordering) {
-                    heapPush(shaperHead);
+                    delayHeap.push(shaperHead);
                 }
             }
             shaperHead++;
@@ -301,11 +257,11 @@ final class DirectionPump implements Runnable {
     private int prepareHead() {
         int slot = (int) (shaperHead & ringMask);
         if (departure[slot] == Long.MIN_VALUE) {
-            departure[slot] = transmissionEnd(Math.max(arrival[slot], busyUntil), length[slot]);
-            if (lost()) {
+            departure[slot] = bottleneck.transmissionEnd(Math.max(arrival[slot], busyUntil), length[slot]);
+            if (impairments.lost(current)) {
                 deliverAt[slot] = LOST;
             } else {
-                long due = departure[slot] + Math.max(0, current.delayNanos + jitter() - delayCutNanos);
+                long due = departure[slot] + Math.max(0, current.delayNanos + impairments.jitter(current) - delayCutNanos);
                 if (!current.reordering) {
                     due = Math.max(due, lastDeliverAt);
                     lastDeliverAt = due;
@@ -316,72 +272,10 @@ final class DirectionPump implements Runnable {
         return slot;
     }
 
-    /** When a packet that may start at {@code start} has left the bottleneck: a constant rate, or the trace. */
-    private long transmissionEnd(long start, int bytes) {
-        long[] opportunities = current.traceOpportunityNanos;
-        if (opportunities == null) {
-            return start + current.serializationNanos(bytes);
-        }
-        if (traceBytesLeft == 0 || opportunityTime(traceOpportunity) < start) {
-            traceOpportunity = firstOpportunityAtOrAfter(start);
-            traceBytesLeft = DeliveryTrace.BYTES_PER_OPPORTUNITY;
-        }
-        int needed = bytes;
-        while (needed > traceBytesLeft) {
-            needed -= traceBytesLeft;
-            traceOpportunity++;
-            traceBytesLeft = DeliveryTrace.BYTES_PER_OPPORTUNITY;
-        }
-        traceBytesLeft -= needed;
-        return opportunityTime(traceOpportunity);
-    }
-
-    private long opportunityTime(long index) {
-        long[] opportunities = current.traceOpportunityNanos;
-        long period = index / opportunities.length;
-        return settingsSince + period * current.tracePeriodNanos + opportunities[(int) (index % opportunities.length)];
-    }
-
-    private long firstOpportunityAtOrAfter(long time) {
-        long[] opportunities = current.traceOpportunityNanos;
-        long sincePeriodStart = Math.max(0, time - settingsSince);
-        long period = sincePeriodStart / current.tracePeriodNanos;
-        long within = sincePeriodStart % current.tracePeriodNanos;
-        int low = 0;
-        int high = opportunities.length;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (opportunities[middle] < within) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        return period * opportunities.length + low;
-    }
-
-    private boolean lost() {
-        PathSettings s = current;
-        if (s.bernoulli) {
-            return lossRandom.nextDouble() < s.lossProbability;
-        }
-        if (s.gilbertElliott) {
-            boolean lost = lossRandom.nextDouble() < (badState ? s.lossInBad : s.lossInGood);
-            badState = badState ? lossRandom.nextDouble() >= s.badToGood : lossRandom.nextDouble() < s.goodToBad;
-            return lost;
-        }
-        return false;
-    }
-
-    private long jitter() {
-        long range = current.jitterNanos;
-        return range == 0 ? 0 : jitterRandom.nextLong(-range, range + 1);
-    }
-
     private void deliverDue(long now) {
         if (current.reordering) {
-            while (delayHeapSize > 0 && deliverAt[(int) (delayHeap[0] & ringMask)] <= now) {
-                deliver((int) (heapPop() & ringMask), now);
+            while (!delayHeap.isEmpty() && delayHeap.earliestDue() <= now) {
+                deliver((int) (delayHeap.pop() & ringMask), now);
             }
             return;
         }
@@ -425,8 +319,8 @@ final class DirectionPump implements Runnable {
             int slot = prepareHead();
             deadline = deliverAt[slot] == LOST ? departure[slot] : deliverAt[slot];
         }
-        if (delayHeapSize > 0) {
-            deadline = Math.min(deadline, deliverAt[(int) (delayHeap[0] & ringMask)]);
+        if (!delayHeap.isEmpty()) {
+            deadline = Math.min(deadline, delayHeap.earliestDue());
         } else if (deliverCursor < shaperHead) {
             // After deliverDue, the cursor rests on the first packet still waiting in the delay line.
             int slot = (int) (deliverCursor & ringMask);
@@ -453,45 +347,5 @@ final class DirectionPump implements Runnable {
         if (ready > 0 && (pollFds.getShort(Native.POLLFD_SIZE + 6) & Native.POLLIN) != 0) {
             Native.LIBC.read(wakeFd, scratch.address(), 64);
         }
-    }
-
-    private void heapPush(long sequence) {
-        long due = deliverAt[(int) (sequence & ringMask)];
-        int i = delayHeapSize++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (deliverAt[(int) (delayHeap[parent] & ringMask)] <= due) {
-                break;
-            }
-            delayHeap[i] = delayHeap[parent];
-            i = parent;
-        }
-        delayHeap[i] = sequence;
-    }
-
-    private long heapPop() {
-        long top = delayHeap[0];
-        long last = delayHeap[--delayHeapSize];
-        long lastDue = deliverAt[(int) (last & ringMask)];
-        int i = 0;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= delayHeapSize) {
-                break;
-            }
-            if (child + 1 < delayHeapSize
-                    && deliverAt[(int) (delayHeap[child + 1] & ringMask)] < deliverAt[(int) (delayHeap[child] & ringMask)]) {
-                child++;
-            }
-            if (deliverAt[(int) (delayHeap[child] & ringMask)] >= lastDue) {
-                break;
-            }
-            delayHeap[i] = delayHeap[child];
-            i = child;
-        }
-        if (delayHeapSize > 0) {
-            delayHeap[i] = last;
-        }
-        return top;
     }
 }

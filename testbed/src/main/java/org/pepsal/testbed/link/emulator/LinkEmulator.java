@@ -179,7 +179,7 @@ public final class LinkEmulator implements Callable<Integer> {
     }
 
     private static LinkStats.Direction stats(DirectionPump pump) {
-        DirectionPump.Counters c = pump.counters;
+        PumpCounters c = pump.counters;
         LatenessHistogram h = pump.lateness;
         // TUN overflows happen in the kernel, before this process reads anything: the testbed's side counts them.
         return new LinkStats.Direction(c.received, c.tailDrops, c.lossDrops, c.bufferDrops, 0, c.delivered,
