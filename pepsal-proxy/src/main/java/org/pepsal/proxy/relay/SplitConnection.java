@@ -1,9 +1,7 @@
 package org.pepsal.proxy.relay;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
@@ -12,7 +10,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import org.pepsal.proxy.link.LinkSide;
 import org.pepsal.proxy.link.PacedLeg;
-import org.pepsal.proxy.socket.NativeSockets;
 import org.pepsal.proxy.socket.TcpInfo;
 import org.pepsal.proxy.table.ConnectionEntry;
 import org.pepsal.proxy.table.ConnectionHandle;
@@ -38,8 +35,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SplitConnection implements ConnectionHandle {
     private static final Logger LOG = LoggerFactory.getLogger(SplitConnection.class);
-    /** {@code tcpi_state} of a socket whose SYN has not been answered yet (include/net/tcp_states.h). */
-    private static final int TCP_SYN_SENT = 2;
 
     private final ProxyServices services;
     private final EpollSocketChannel client;
@@ -135,7 +130,7 @@ final class SplitConnection implements ConnectionHandle {
             // Read before the listener below flushes the rest: nothing but the SYN can have sent data yet. (A
             // connect that completed at once need not have carried any: on veth the handshake can finish within
             // the call.)
-            TcpInfo atConnect = early && connecting.isSuccess() ? kernelInfo(server) : null;
+            TcpInfo atConnect = early && connecting.isSuccess() ? LegSockets.tcpInfo(server) : null;
             connecting.addListener((ChannelFuture f) -> {
                 if (finished) {
                     return;
@@ -154,7 +149,7 @@ final class SplitConnection implements ConnectionHandle {
             if (atConnect != null && atConnect.bytesSent() > 0) {
                 services.counters().synData.increment();
             }
-            if (atConnect != null && atConnect.state() == TCP_SYN_SENT) {
+            if (LegSockets.synSent(atConnect)) {
                 awaitHandshake(settings.connectTimeout());
             }
         });
@@ -169,25 +164,11 @@ final class SplitConnection implements ConnectionHandle {
             return; // the kernel's SYN retries end it, as for any connect
         }
         handshakeCheck = client.eventLoop().schedule(() -> {
-            if (!finished && handshakePending(server)) {
+            if (!finished && LegSockets.synSent(LegSockets.tcpInfo(server))) {
                 connectFailed(new ConnectTimeoutException("connection timed out after " + timeout.toMillis()
                         + " ms: " + key.server()));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static boolean handshakePending(EpollSocketChannel channel) {
-        TcpInfo info = kernelInfo(channel);
-        return info != null && info.state() == TCP_SYN_SENT;
-    }
-
-    /** The leg's TCP_INFO without its congestion control; null once the socket is gone. */
-    private static TcpInfo kernelInfo(EpollSocketChannel channel) {
-        try {
-            return NativeSockets.tcpInfo(channel.fd().intValue());
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -278,7 +259,7 @@ final class SplitConnection implements ConnectionHandle {
         AbstractEpollStreamChannel source = direction == Direction.CLIENT_TO_SERVER ? client : server;
         AbstractEpollStreamChannel target = direction == Direction.CLIENT_TO_SERVER ? server : client;
         boolean splice = services.settings().splice();
-        if (splice && unread(source) > 0) {
+        if (splice && LegSockets.unread(source) > 0) {
             // Netty reports the FIN as soon as it is seen, while spliced bytes before it may still wait in the
             // socket; they are spliced on the next reads, and the FIN must follow them: readComplete looks again
             // after each of those reads (no timer, so a peer that does not read costs nothing meanwhile).
@@ -340,14 +321,6 @@ final class SplitConnection implements ConnectionHandle {
 
     private static void stopReadingAtEof(AbstractEpollStreamChannel source) {
         source.config().setAutoRead(false);
-    }
-
-    static int unread(AbstractEpollStreamChannel channel) {
-        try {
-            return NativeSockets.unreadBytes(channel.fd().intValue());
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 
     int deadPeerSlot() {
@@ -431,12 +404,13 @@ final class SplitConnection implements ConnectionHandle {
         boolean observed = services.counters().observed();
         // TCP_INFO (a getsockopt per leg) and the flow record (timestamps formatted as text) are for the flow log
         // and the metrics alone; without either, a short connection's close is cheaper by both.
-        TcpInfo clientInfo = logged || observed ? tcpInfo(client, true) : null;
-        TcpInfo serverInfo = (logged || observed) && entry.connectedTime() != null ? tcpInfo(server, true) : null;
+        TcpInfo clientInfo = logged || observed ? LegSockets.tcpInfoWithCongestionControl(client) : null;
+        TcpInfo serverInfo = (logged || observed) && entry.connectedTime() != null
+                ? LegSockets.tcpInfoWithCongestionControl(server) : null;
         if (reset) {
-            reset(client, clientPeerReset);
+            LegSockets.reset(client, clientPeerReset);
             if (server != null) {
-                reset(server, serverPeerReset);
+                LegSockets.reset(server, serverPeerReset);
             }
         } else {
             client.close();
@@ -447,8 +421,8 @@ final class SplitConnection implements ConnectionHandle {
             services.flowLog().append(record(reason, clientInfo, serverInfo, Instant.now()));
         }
         if (observed) {
-            services.counters().events().closed(payloadReceived(clientInfo, clientSentFin),
-                    payloadReceived(serverInfo, serverSentFin), reset);
+            services.counters().events().closed(LegSockets.payloadReceived(clientInfo, clientSentFin),
+                    LegSockets.payloadReceived(serverInfo, serverSentFin), reset);
         }
     }
 
@@ -457,53 +431,8 @@ final class SplitConnection implements ConnectionHandle {
         return new FlowRecord(entry.index(), FlowKey.format(key.client()), FlowKey.format(key.server()),
                 entry.synTime().toString(), connectedAt == null ? null : connectedAt.toString(), closed.toString(),
                 Duration.between(entry.synTime(), closed).toMillis(),
-                payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin), reason,
-                clientInfo, serverInfo);
-    }
-
-    /** The kernel counts a received FIN as one byte (it takes a sequence number); the relay did not carry it. */
-    private static long payloadReceived(TcpInfo info, boolean finReceived) {
-        if (info == null) {
-            return 0;
-        }
-        return Math.max(0, info.bytesReceived() - (finReceived ? 1 : 0));
-    }
-
-    /**
-     * Resets a leg, unless its peer reset it already: the kernel then holds it closed (tcp_reset), and a close
-     * sends nothing either way, so the SO_LINGER call would be wasted.
-     */
-    private static void reset(Channel channel, boolean peerReset) {
-        if (peerReset) {
-            channel.close();
-        } else {
-            reset(channel);
-        }
-    }
-
-    /** Closes a channel with SO_LINGER 0, which makes the kernel send a reset instead of a FIN. */
-    static void reset(Channel channel) {
-        if (channel.isOpen()) {
-            try {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (RuntimeException ignored) {
-                // The socket is already gone; closing is all that is left.
-            }
-        }
-        channel.close();
-    }
-
-    /** The leg's TCP_INFO, with its congestion control (one more call) for the flow log; null if it is gone. */
-    private static TcpInfo tcpInfo(EpollSocketChannel channel, boolean withCongestionControl) {
-        if (channel == null || !channel.isOpen()) {
-            return null;
-        }
-        try {
-            int fd = channel.fd().intValue();
-            return withCongestionControl ? TcpInfo.read(fd) : NativeSockets.tcpInfo(fd);
-        } catch (RuntimeException e) {
-            return null;
-        }
+                LegSockets.payloadReceived(clientInfo, clientSentFin),
+                LegSockets.payloadReceived(serverInfo, serverSentFin), reason, clientInfo, serverInfo);
     }
 
     @Override
@@ -520,17 +449,12 @@ final class SplitConnection implements ConnectionHandle {
 
     /** The entry's byte counts and last activity (data received or sent on either leg) from the kernel. */
     private void refreshEntry() {
-        TcpInfo clientInfo = tcpInfo(client, false);
-        TcpInfo serverInfo = entry.connectedTime() != null ? tcpInfo(server, false) : null;
-        long quietMs = Math.min(quietMs(clientInfo), quietMs(serverInfo));
+        TcpInfo clientInfo = LegSockets.tcpInfo(client);
+        TcpInfo serverInfo = entry.connectedTime() != null ? LegSockets.tcpInfo(server) : null;
+        long quietMs = Math.min(LegSockets.quietMs(clientInfo), LegSockets.quietMs(serverInfo));
         boolean anyData = (clientInfo != null && clientInfo.bytesReceived() + clientInfo.bytesSent() > 0)
                 || (serverInfo != null && serverInfo.bytesReceived() + serverInfo.bytesSent() > 0);
-        entry.counters(payloadReceived(clientInfo, clientSentFin), payloadReceived(serverInfo, serverSentFin),
-                anyData ? Instant.now().minusMillis(quietMs) : null);
-    }
-
-    /** Milliseconds since the leg last received or sent data (since it was established, if it never did). */
-    private static long quietMs(TcpInfo info) {
-        return info == null ? Long.MAX_VALUE : Math.min(info.lastDataRecvMs(), info.lastDataSentMs());
+        entry.counters(LegSockets.payloadReceived(clientInfo, clientSentFin),
+                LegSockets.payloadReceived(serverInfo, serverSentFin), anyData ? Instant.now().minusMillis(quietMs) : null);
     }
 }

@@ -66,13 +66,13 @@ final class Splitter extends ChannelInboundHandlerAdapter {
                 }
                 case SHUTTING_DOWN -> LOG.debug("shutting down: resetting {}", key);
             }
-            SplitConnection.reset(client);
+            LegSockets.reset(client);
             return;
         }
         connection.admitted(admission.entry());
         var settings = services.settings();
         Duration wait = settings.fastOpenWait();
-        if (settings.fastOpen() && (!wait.isZero() || SplitConnection.unread(client) > 0)) {
+        if (settings.fastOpen() && (!wait.isZero() || LegSockets.unread(client) > 0)) {
             waiting = true;
             ctx.read();
             if (!wait.isZero()) {
