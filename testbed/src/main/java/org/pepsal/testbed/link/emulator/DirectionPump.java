@@ -68,7 +68,7 @@ final class DirectionPump implements Runnable {
     private volatile boolean stopping;
     private int nextStep = 1;
     private PathSettings current;
-    private final Bottleneck bottleneck;
+    private final Bottleneck bottleneck = new Bottleneck();
     private final RandomImpairments impairments;
 
     private long busyUntil;
@@ -93,7 +93,6 @@ final class DirectionPump implements Runnable {
         this.settings = settings;
         this.stepAtNanos = stepAtNanos;
         this.current = settings[0];
-        this.bottleneck = new Bottleneck(current, System.nanoTime());
         this.impairments = new RandomImpairments(seed);
         arenaSize = Math.max(arenaBytes, 4L * MAX_PACKET);
         arena = Memory.allocateDirect(Native.RUNTIME, arenaSize, false);
@@ -145,7 +144,7 @@ final class DirectionPump implements Runnable {
     public void run() {
         // The default timer slack (50 µs) would add to every deadline; 1 ns makes ppoll wake on time.
         Native.LIBC.prctl(Native.PR_SET_TIMERSLACK, 1, 0, 0, 0);
-        bottleneck.restart(current, System.nanoTime());
+        bottleneck.restart(System.nanoTime());
         while (!stopping) {
             long now = System.nanoTime();
             applyDueSteps(now);
@@ -165,7 +164,7 @@ final class DirectionPump implements Runnable {
         }
         while (nextStep < settings.length && start != Long.MAX_VALUE && now >= start + stepAtNanos[nextStep]) {
             current = settings[nextStep];
-            bottleneck.restart(current, start + stepAtNanos[nextStep]);
+            bottleneck.restart(start + stepAtNanos[nextStep]);
             nextStep++;
             counters.stepsApplied++;
         }
@@ -174,7 +173,7 @@ final class DirectionPump implements Runnable {
     private void startWorkload(long start) {
         startHandled = start;
         impairments.reseed();
-        bottleneck.restart(current, start);
+        bottleneck.restart(start);
         counters.reset();
         lateness.reset();
     }
@@ -257,7 +256,7 @@ final class DirectionPump implements Runnable {
     private int prepareHead() {
         int slot = (int) (shaperHead & ringMask);
         if (departure[slot] == Long.MIN_VALUE) {
-            departure[slot] = bottleneck.transmissionEnd(Math.max(arrival[slot], busyUntil), length[slot]);
+            departure[slot] = bottleneck.transmissionEnd(current, Math.max(arrival[slot], busyUntil), length[slot]);
             if (impairments.lost(current)) {
                 deliverAt[slot] = LOST;
             } else {
