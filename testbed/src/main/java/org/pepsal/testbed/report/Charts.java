@@ -2,26 +2,35 @@ package org.pepsal.testbed.report;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisState;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTick;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.TickType;
 import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.axis.ValueTick;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.Paint;
 import java.awt.Rectangle;
 import java.awt.Stroke;
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +49,8 @@ public final class Charts {
 
     static final int WIDTH = 800;
     static final int HEIGHT = 500;
+    /** A log axis's tick labels: the number itself, as many decimals as it needs. */
+    private static final DecimalFormat TICK_LABEL = new DecimalFormat("0.#########");
     static final Stroke REFERENCE_LINE = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
             new float[]{6, 4}, 0);
     static final Color REFERENCE = Color.DARK_GRAY;
@@ -96,18 +107,43 @@ public final class Charts {
     }
 
     /**
-     * A logarithmic axis (goodputs and times span decades) labelled at each power of ten, with plain-number
-     * labels, and minor ticks in between.
+     * A logarithmic axis (goodputs and times span decades): a tick at every 1 to 9 times a power of ten, labelled
+     * with the number itself at each power of ten and, on an axis spanning less than two decades, at 2 and 5
+     * times one too, so that values between two powers can be read off. (LogAxis's own ticks are labelled as
+     * powers, and it leaves out the minor ticks below its first power of ten.)
      */
     static LogAxis logAxis(String label) {
-        LogAxis axis = new LogAxis(label);
+        LogAxis axis = new LogAxis(label) {
+            @Override
+            public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
+                return decadeTicks(getLowerBound(), getUpperBound(), edge);
+            }
+        };
         axis.setBase(10);
         axis.setSmallestValue(1e-12);
-        // The tick unit of a LogAxis counts in exponents: 1 is one tick per decade.
-        axis.setTickUnit(new NumberTickUnit(1, new DecimalFormat("0.#########")));
-        axis.setMinorTickCount(9);
         axis.setMinorTickMarksVisible(true);
         return axis;
+    }
+
+    private static List<ValueTick> decadeTicks(double lower, double upper, RectangleEdge edge) {
+        TextAnchor anchor = edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT
+                : edge == RectangleEdge.RIGHT ? TextAnchor.CENTER_LEFT
+                : edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER;
+        boolean labelTwosAndFives = upper / lower < 100;
+        List<ValueTick> ticks = new ArrayList<>();
+        for (int exponent = (int) Math.floor(Math.log10(lower)); exponent <= Math.ceil(Math.log10(upper)); exponent++) {
+            double power = Math.pow(10, exponent);
+            for (int multiple = 1; multiple <= 9; multiple++) {
+                double value = multiple * power;
+                if (value < lower || value > upper) {
+                    continue;
+                }
+                boolean labelled = multiple == 1 || labelTwosAndFives && (multiple == 2 || multiple == 5);
+                ticks.add(new NumberTick(multiple == 1 ? TickType.MAJOR : TickType.MINOR, value,
+                        labelled ? TICK_LABEL.format(value) : "", anchor, anchor, 0));
+            }
+        }
+        return ticks;
     }
 
     /**
